@@ -1,0 +1,12 @@
+import type { Role } from '../tenancy/users/user.entity';
+
+/** Who is calling, as established from their token (see auth/authenticate.ts). */
+export interface Actor {
+  readonly userId: string;
+  readonly role: Role;
+  readonly tenantId: string | null; // tier-1 partner at the top of the tree; null for vendor staff
+  readonly partnerId: string | null; // the user's partner (the owning partner, for account users)
+  readonly partnerTier: 1 | 2 | null;
+  readonly accountId: string | null;
+  readonly bdTenantIds: readonly string[]; // for a BD: the tier-1 partners assigned to them
+}

@@ -1,0 +1,44 @@
+import { ForbiddenError, subject as asSubject } from '@casl/ability';
+import type { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { Ctx } from '../http/context';
+import { notFound } from '../http/errors';
+import type { Action, Subject } from './abilities';
+import { scopeQuery } from './ability-sql';
+
+type Scoped = Exclude<Subject, 'all' | 'QueueDashboard'>;
+
+/** A query of `entity` limited to what the actor may `action` (default read). */
+export function scopedQuery<T extends ObjectLiteral>(
+  ctx: Ctx,
+  em: EntityManager,
+  entity: EntityTarget<T>,
+  subjectType: Scoped,
+  action: Action = 'read',
+): SelectQueryBuilder<T> {
+  return scopeQuery(em.getRepository(entity).createQueryBuilder('x'), ctx.ability, action, subjectType);
+}
+
+/**
+ * Loads one record the actor may read, or 404: another tenant's object answers exactly like a
+ * missing one (R1). `lock` takes the row lock for a state change in the same transaction.
+ */
+export async function findReadable<T extends ObjectLiteral>(
+  ctx: Ctx,
+  em: EntityManager,
+  entity: EntityTarget<T>,
+  subjectType: Scoped,
+  id: string,
+  opts: { lock?: boolean } = {},
+): Promise<T> {
+  const qb = scopedQuery(ctx, em, entity, subjectType).andWhere('x.id = :id', { id });
+  if (opts.lock) qb.setLock('pessimistic_write');
+  const row = await qb.getOne();
+  if (!row) throw notFound(subjectType.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
+  return row;
+}
+
+/** 403 with CASL's reason unless the actor may do `action` on this record (or field of it). */
+export function authorize(ctx: Ctx, action: Action, subjectType: Scoped, record: object, field?: string): void {
+  const target = asSubject(subjectType, { ...record }) as unknown as Record<PropertyKey, unknown>;
+  ForbiddenError.from(ctx.ability).throwUnlessCan(action, target, field);
+}

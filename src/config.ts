@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+// Configuration is read once, validated, and frozen. A bad variable stops the process at start
+// with a message naming it, instead of failing on the first request that needs it.
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: z.url().refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL'),
+  REDIS_URL: z.url().refine((u) => /^rediss?:/.test(u), 'must be a redis:// URL'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  // BullMQ key prefix; braces make every key of a queue hash to one Redis Cluster slot.
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_{}-]+$/).default('{coupons}'),
+  // Bootstrap: the first platform admin's token may be given; otherwise one is printed at first start.
+  BOOTSTRAP_ADMIN_EMAIL: z.email().default('admin@vendor.example'),
+  BOOTSTRAP_ADMIN_TOKEN: z.string().min(32).optional(),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60000).default(500),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600000).default(30000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(10000),
+  METRICS_ENABLED: bool.default(true),
+});
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+let cached: Config | undefined;
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}

@@ -1,0 +1,33 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { logger } from '../logger';
+
+const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock detected
+
+export function pgCode(err: unknown): string | undefined {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Runs `work` in a transaction and retries it, a bounded number of times, when PostgreSQL aborts
+ * it for a serialization failure or a deadlock. `work` must be safe to run again from the start.
+ */
+export async function inTransaction<T>(
+  ds: DataSource,
+  work: (em: EntityManager) => Promise<T>,
+  opts: { isolation?: 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE'; attempts?: number } = {},
+): Promise<T> {
+  const attempts = opts.attempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ds.transaction(opts.isolation ?? 'READ COMMITTED', work);
+    } catch (err) {
+      const code = pgCode(err);
+      if (!code || !RETRYABLE.has(code) || attempt >= attempts) throw err;
+      logger.warn({ code, attempt }, "transaction retried");
+      // Jittered pause so colliding transactions do not collide again in lockstep.
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 10 * attempt)));
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import pinoHttp from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { ForbiddenError } from '@casl/ability';
+import { logger } from '../logger';
+import { authenticate } from '../auth/authenticate';
+import { partnerRoutes } from '../tenancy/partners/partner.routes';
+import { accountRoutes } from '../tenancy/accounts/account.routes';
+import { userRoutes } from '../tenancy/users/user.routes';
+import { AppError, errorHandler } from './errors';
+import { httpDuration, metrics, registerOutboxGauge } from './metrics';
+import { openApiDocument } from './openapi-registry';
+
+export interface AppDeps {
+  ds: DataSource;
+  redis: Redis;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+ForbiddenError.setDefaultMessage((e) => `your role may not ${e.action} this ${e.subjectType}${e.field ? ` field "${e.field}"` : ''}`);
+
+export function createApp({ ds, redis }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    }),
+  );
+  app.use((req, res, next) => {
+    const end = httpDuration.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const [db, queue] = await Promise.allSettled([ds.query('SELECT 1'), redis.ping()]);
+    const checks = { postgres: db.status === 'fulfilled' ? 'ok' : 'down', redis: queue.status === 'fulfilled' ? 'ok' : 'down' };
+    const ok = checks.postgres === 'ok' && checks.redis === 'ok';
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks });
+  });
+  registerOutboxGauge(ds);
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
+
+  const v1 = express.Router();
+  partnerRoutes(v1, ds);
+  accountRoutes(v1, ds);
+  userRoutes(v1, ds);
+
+  const doc = openApiDocument();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(doc);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(doc, { customSiteTitle: 'channel-coupons API' }));
+
+  app.use('/v1', express.json({ limit: '2mb', strict: true, type: () => true }), authenticate(ds));
+  app.use(v1);
+  app.use((_req, _res, next) => next(new AppError(404, 'not_found', 'no such route')));
+  app.use(errorHandler);
+  return app;
+}

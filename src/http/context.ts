@@ -1,0 +1,13 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../logger';
+import type { Actor } from '../auth/actor';
+import type { AppAbility } from '../auth/abilities';
+
+/** What every service call receives: who acts, what they may do, where to log, the database. */
+export interface Ctx {
+  readonly actor: Actor;
+  readonly ability: AppAbility;
+  readonly log: Logger;
+  readonly requestId: string;
+  readonly ds: DataSource;
+}

@@ -1,0 +1,39 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { z } from './zod';
+import { AppError } from './errors';
+
+// Keyset pagination on (created_at, id): stable under inserts, and every page costs one index
+// range scan however deep it is. The cursor is opaque to clients.
+const CursorShape = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
+
+function decode(cursor: string): [string, string] {
+  try {
+    return CursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new AppError(400, 'validation_failed', 'invalid cursor', [{ field: 'query.cursor', code: 'invalid_cursor', message: 'not a cursor this API issued' }]);
+  }
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export async function paginate<T extends ObjectLiteral & { createdAt: Date; id: string }>(
+  qb: SelectQueryBuilder<T>,
+  opts: { limit: number; cursor?: string },
+): Promise<Page<T>> {
+  const a = qb.alias;
+  if (opts.cursor) {
+    const [at, id] = decode(opts.cursor);
+    qb.andWhere(`("${a}"."created_at", "${a}"."id") > (:cursorAt::timestamptz, :cursorId::uuid)`, { cursorAt: at, cursorId: id });
+  }
+  const rows = await qb.orderBy(`${a}.createdAt`, 'ASC').addOrderBy(`${a}.id`, 'ASC').take(opts.limit + 1).getMany();
+  const items = rows.slice(0, opts.limit);
+  const last = items[items.length - 1];
+  const nextCursor =
+    rows.length > opts.limit && last
+      ? Buffer.from(JSON.stringify([last.createdAt.toISOString(), last.id])).toString('base64url')
+      : null;
+  return { items, nextCursor };
+}

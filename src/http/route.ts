@@ -1,0 +1,98 @@
+import type { Request, Response, Router } from 'express';
+import type { ZodType } from 'zod';
+import { z } from './zod';
+import type { DataSource } from 'typeorm';
+import { bearerAuth, ErrorBody, registry } from './openapi-registry';
+import { AppError, validationError } from './errors';
+import type { Ctx } from './context';
+
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+type Out<S> = S extends ZodType ? z.output<S> : undefined;
+
+export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends ZodType | undefined> {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  path: string; // express style: /v1/partners/:id
+  summary: string;
+  tags: string[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  response: ZodType;
+  status?: 200 | 201 | 202 | 204;
+  errors?: number[]; // statuses this route can answer besides 400/401/500
+  handler: (ctx: Ctx, input: { params: Out<P>; query: Out<Q>; body: Out<B> }) => Promise<unknown>;
+}
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ErrorBody } },
+});
+const ERROR_TEXT: Record<number, string> = {
+  403: 'Forbidden: the action is not allowed for this role',
+  404: 'Not found, or not yours',
+  409: 'Conflict with the current state',
+  413: 'Body too large',
+  422: 'Unprocessable',
+};
+
+function parse<S extends ZodType>(schema: S | undefined, value: unknown, where: 'body' | 'query' | 'params'): unknown {
+  if (!schema) {
+    // A route without a body schema takes no body: anything sent is an unknown field.
+    if (where === 'body' && value !== undefined && !(typeof value === 'object' && value !== null && Object.keys(value).length === 0)) {
+      throw new AppError(400, 'validation_failed', 'this route takes no body', [{ field: 'body', code: 'unrecognized_keys', message: 'no body expected' }]);
+    }
+    if (where === 'query' && value && Object.keys(value).length > 0) {
+      const keys = Object.keys(value);
+      throw new AppError(400, 'validation_failed', `unknown query parameter: ${keys[0]}`, keys.map((k) => ({ field: `query.${k}`, code: 'unrecognized_keys', message: 'unknown parameter' })));
+    }
+    return undefined;
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error, where);
+  return result.data;
+}
+
+/** Thin route: validate every input with its strict schema, call the service, serialize. */
+export function route<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends ZodType | undefined>(
+  router: Router,
+  ds: DataSource,
+  spec: RouteSpec<P, Q, B>,
+): void {
+  const status = spec.status ?? 200;
+  registry.registerPath({
+    method: spec.method,
+    path: spec.path.replace(/:(\w+)/g, '{$1}'),
+    summary: spec.summary,
+    tags: spec.tags,
+    security: [{ [bearerAuth.name]: [] }],
+    request: {
+      params: spec.params as AnyObject | undefined,
+      query: spec.query as AnyObject | undefined,
+      body: spec.body ? { required: true, content: { 'application/json': { schema: spec.body } } } : undefined,
+    },
+    responses: {
+      [status]: { description: 'Success', content: { 'application/json': { schema: spec.response } } },
+      400: errorResponse('Invalid input: unknown field, wrong type or out of range'),
+      401: errorResponse('Missing, malformed, unknown or revoked token'),
+      ...Object.fromEntries((spec.errors ?? [403, 404]).map((s) => [s, errorResponse(ERROR_TEXT[s] ?? 'Error')])),
+    },
+  });
+
+  router[spec.method](spec.path, async (req: Request, res: Response) => {
+    const input = {
+      params: parse(spec.params, req.params, 'params'),
+      query: parse(spec.query, req.query, 'query'),
+      body: parse(spec.body, req.body, 'body'),
+    } as { params: Out<P>; query: Out<Q>; body: Out<B> };
+    const ctx: Ctx = {
+      actor: res.locals.actor,
+      ability: res.locals.ability,
+      log: req.log,
+      requestId: String(req.id),
+      ds,
+    };
+    const result = await spec.handler(ctx, input);
+    if (status === 204) res.status(204).end();
+    else res.status(status).json(result);
+  });
+}

@@ -1,0 +1,55 @@
+import { Worker } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { OutboxRelay } from './relay';
+import { openQueues, redisConnection } from './queues';
+import { QUEUE_NAMES } from './job-types';
+import { assertHandlers, runJob, type Handlers } from './run-job';
+import { jobsProcessed } from '../http/metrics';
+
+export interface WorkerRuntime {
+  relay: OutboxRelay;
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/** The relay plus one BullMQ worker per queue; used by workers/main.ts and by tests in-process. */
+export async function startWorkers(ds: DataSource, cfg: Config, handlers: Handlers, log: Logger): Promise<WorkerRuntime> {
+  assertHandlers(handlers);
+  const producer = redisConnection(cfg.REDIS_URL, { forWorker: true });
+  const queues = openQueues(producer, cfg.QUEUE_PREFIX);
+  const relay = new OutboxRelay(ds, queues, log.child({ part: 'relay' }), {
+    databaseUrl: cfg.DATABASE_URL,
+    pollMs: cfg.OUTBOX_POLL_MS,
+  });
+  const workers = QUEUE_NAMES.map((name) => {
+    const w = new Worker(name, (job) => runJob(ds, handlers, job, log), {
+      connection: redisConnection(cfg.REDIS_URL, { forWorker: true }),
+      prefix: cfg.QUEUE_PREFIX,
+      concurrency: cfg.WORKER_CONCURRENCY,
+      lockDuration: cfg.WORKER_LOCK_MS,
+      stalledInterval: cfg.WORKER_LOCK_MS,
+      maxStalledCount: 5,
+    });
+    w.on('completed', (job) => jobsProcessed.inc({ job: job.name, outcome: 'completed' }));
+    w.on('failed', (job, err) => {
+      jobsProcessed.inc({ job: job?.name ?? 'unknown', outcome: 'failed' });
+      log.warn({ err, jobId: job?.id, job: job?.name }, 'job failed');
+    });
+    w.on('error', (err) => log.warn({ err }, 'worker error'));
+    return w;
+  });
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  await relay.start();
+  return {
+    relay,
+    workers,
+    async close() {
+      await relay.stop();
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      producer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import type { z } from 'zod';
+import type { Ctx } from '../../http/context';
+import { conflict, unprocessable } from '../../http/errors';
+import { authorize, findReadable, scopedQuery } from '../../auth/scope';
+import { inTransaction } from '../../db/tx';
+import { recordAudit } from '../../audit/record-audit';
+import { paginate } from '../../http/pagination';
+import { deactivate, revokeTokensWhere } from '../deactivate';
+import { Account } from '../accounts/account.entity';
+import { Partner } from '../partners/partner.entity';
+import { ACCOUNT_ROLES, PARTNER_ROLES, User, type Role } from './user.entity';
+import { insertUser } from './insert-user';
+import { userJson, type CreateUserBody, type ListUsersQuery, type UpdateUserBody } from './user.schema';
+
+const family = (role: Role) =>
+  (ACCOUNT_ROLES as readonly Role[]).includes(role) ? 'account' : (PARTNER_ROLES as readonly Role[]).includes(role) ? 'partner' : 'vendor';
+
+/** Where a new user belongs follows from its role: vendor staff, a partner, or an account. */
+async function placement(ctx: Ctx, em: Parameters<Parameters<typeof inTransaction>[1]>[0], body: z.output<typeof CreateUserBody>) {
+  const fam = family(body.role);
+  if (fam === 'vendor') {
+    if (body.partnerId || body.accountId) throw unprocessable('vendor staff belong to no partner or account', { field: 'body.role' });
+    return { tenantId: null, partnerId: null, accountId: null };
+  }
+  if (fam === 'account') {
+    if (!body.accountId) throw unprocessable(`role ${body.role} needs accountId`, { field: 'body.accountId' });
+    const account = await findReadable(ctx, em, Account, 'Account', body.accountId);
+    if (body.partnerId && body.partnerId !== account.partnerId) throw unprocessable('the account is not that partner\'s', { field: 'body.partnerId' });
+    return { tenantId: account.tenantId, partnerId: account.partnerId, accountId: account.id };
+  }
+  if (body.accountId) throw unprocessable(`role ${body.role} belongs to a partner, not an account`, { field: 'body.accountId' });
+  const partnerId = body.partnerId ?? ctx.actor.partnerId;
+  if (!partnerId) throw unprocessable(`role ${body.role} needs partnerId`, { field: 'body.partnerId' });
+  const partner = await findReadable(ctx, em, Partner, 'Partner', partnerId);
+  return { tenantId: partner.tenantId, partnerId: partner.id, accountId: null };
+}
+
+export async function createUser(ctx: Ctx, body: z.output<typeof CreateUserBody>) {
+  return inTransaction(ctx.ds, async (em) => {
+    const where = await placement(ctx, em, body);
+    authorize(ctx, 'create', 'User', { ...where, role: body.role });
+    return userJson(await insertUser(em, ctx.actor, { email: body.email, name: body.name, role: body.role, ...where }));
+  });
+}
+
+export async function getUser(ctx: Ctx, id: string) {
+  return userJson(await findReadable(ctx, ctx.ds.manager, User, 'User', id));
+}
+
+export async function listUsers(ctx: Ctx, q: z.output<typeof ListUsersQuery>) {
+  const qb = scopedQuery(ctx, ctx.ds.manager, User, 'User');
+  if (q.role) qb.andWhere('x.role = :role', { role: q.role });
+  if (q.status) qb.andWhere('x.status = :status', { status: q.status });
+  if (q.partnerId) qb.andWhere('x.partner_id = :partnerId', { partnerId: q.partnerId });
+  if (q.accountId) qb.andWhere('x.account_id = :accountId', { accountId: q.accountId });
+  const result = await paginate(qb, q);
+  return { items: result.items.map(userJson), nextCursor: result.nextCursor };
+}
+
+/** Rename, or change the role within the same family (the new role must be one the actor could grant). */
+export async function updateUser(ctx: Ctx, id: string, body: z.output<typeof UpdateUserBody>) {
+  return inTransaction(ctx.ds, async (em) => {
+    const user = await findReadable(ctx, em, User, 'User', id, { lock: true });
+    for (const field of Object.keys(body)) authorize(ctx, 'update', 'User', user, field);
+    if (body.role && body.role !== user.role) {
+      if (family(body.role) !== family(user.role)) throw unprocessable('a role changes only within its family', { field: 'body.role' });
+      if (user.id === ctx.actor.userId) throw conflict('you cannot change your own role');
+      authorize(ctx, 'create', 'User', { ...user, role: body.role });
+      await recordAudit(em, ctx.actor, [{ tenantId: user.tenantId, objectType: 'user', objectId: id, action: 'role_changed', from: user.role, to: body.role }]);
+    }
+    await em.getRepository(User).update({ id }, { ...body, updatedAt: () => 'now()' });
+    return userJson(await em.getRepository(User).findOneByOrFail({ id }));
+  });
+}
+
+export async function deactivateUser(ctx: Ctx, id: string, reason: string) {
+  if (id === ctx.actor.userId) throw conflict('you cannot deactivate yourself');
+  const user = await deactivate(ctx, { entity: User, subject: 'User', auditType: 'user' }, id, reason, (em) =>
+    revokeTokensWhere(em, 'user_id', id),
+  );
+  return userJson(user);
+}

@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { harness } from '../support/harness';
+import { call } from '../support/http';
+import { buildWorld, type Person, type Tree, type World } from '../support/world';
+
+/**
+ * R1, R2, R3: every object route, every role, an object of one's own scope and the same kind of
+ * object in another tenant. Own scope answers per the role table (403 when the role may see but not
+ * do); another tenant's object is always 404, exactly like a missing one. Each case gets a fresh
+ * world, so state-changing cases cannot leak into each other.
+ */
+type RoleKey = 'admin' | 'bd' | 'pa' | 'po' | 'pv' | 'ra' | 'ao' | 'af' | 'am';
+const ROLES: RoleKey[] = ['admin', 'bd', 'pa', 'po', 'pv', 'ra', 'ao', 'af', 'am'];
+
+const actor = (w: World, r: RoleKey): Person => (r === 'admin' ? w.admin : r === 'bd' ? w.bd : w.A[r]);
+
+// The object each role acts on in a tree: its own where it has one, else the distributor's.
+const partnerOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.reseller : t.partner);
+const accountOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.resellerCustomer : t.account);
+const userOf = (t: Tree, r: RoleKey): Person =>
+  ({ admin: t.po, bd: t.po, pa: t.po, po: t.pv, pv: t.po, ra: t.ro, ao: t.af, af: t.am, am: t.af })[r];
+
+interface Case {
+  name: string;
+  method: 'GET' | 'POST' | 'PATCH';
+  path: (t: Tree, r: RoleKey) => string;
+  body?: unknown;
+  own: Record<RoleKey, number>;
+}
+
+const row = (s: number[]): Record<RoleKey, number> => Object.fromEntries(ROLES.map((r, i) => [r, s[i]])) as Record<RoleKey, number>;
+//                                 admin bd   pa   po   pv   ra   ao   af   am
+const CASES: Case[] = [
+  { name: 'read partner', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}`, own: row([200, 200, 200, 200, 200, 200, 404, 404, 404]) },
+  { name: 'rename partner', method: 'PATCH', path: (t, r) => `/v1/partners/${partnerOf(t, r)}`, body: { name: 'renamed' }, own: row([200, 403, 200, 403, 403, 200, 404, 404, 404]) },
+  { name: 'deactivate partner', method: 'POST', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/deactivate`, body: { reason: 'matrix' }, own: row([200, 403, 403, 403, 403, 403, 404, 404, 404]) },
+  { name: 'partner history', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/history`, own: row([200, 200, 200, 200, 200, 200, 404, 404, 404]) },
+  { name: 'read account', method: 'GET', path: (t, r) => `/v1/accounts/${accountOf(t, r)}`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 200]) },
+  { name: 'rename account', method: 'PATCH', path: (t, r) => `/v1/accounts/${accountOf(t, r)}`, body: { name: 'renamed' }, own: row([403, 404, 200, 403, 403, 200, 200, 403, 403]) },
+  { name: 'deactivate account', method: 'POST', path: (t, r) => `/v1/accounts/${accountOf(t, r)}/deactivate`, body: { reason: 'matrix' }, own: row([403, 404, 200, 403, 403, 200, 403, 403, 403]) },
+  { name: 'account history', method: 'GET', path: (t, r) => `/v1/accounts/${accountOf(t, r)}/history`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 200]) },
+  { name: 'read user', method: 'GET', path: (t, r) => `/v1/users/${userOf(t, r).id}`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 200]) },
+  { name: 'rename user', method: 'PATCH', path: (t, r) => `/v1/users/${userOf(t, r).id}`, body: { name: 'renamed' }, own: row([200, 404, 200, 403, 403, 200, 200, 403, 403]) },
+  { name: 'deactivate user', method: 'POST', path: (t, r) => `/v1/users/${userOf(t, r).id}/deactivate`, body: { reason: 'matrix' }, own: row([200, 404, 200, 403, 403, 200, 200, 403, 403]) },
+  { name: 'user history', method: 'GET', path: (t, r) => `/v1/users/${userOf(t, r).id}/history`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 200]) },
+  { name: 'create token for user', method: 'POST', path: (t, r) => `/v1/users/${userOf(t, r).id}/tokens`, body: { name: 'ci' }, own: row([201, 404, 201, 403, 403, 201, 201, 403, 403]) },
+  { name: 'list user tokens', method: 'GET', path: (t, r) => `/v1/users/${userOf(t, r).id}/tokens`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 200]) },
+  { name: 'revoke user token', method: 'POST', path: (t, r) => `/v1/tokens/${userOf(t, r).tokenId}/revoke`, own: row([200, 404, 200, 404, 404, 200, 200, 404, 404]) },
+];
+
+describe('R1 R2 R3 isolation matrix: every object route x every role x own and other tenant', () => {
+  for (const c of CASES) {
+    for (const r of ROLES) {
+      it(`R1 R3: ${c.name} as ${r}: own scope -> ${c.own[r]}, other tenant -> ${r === 'admin' ? c.own[r] : 404}`, async () => {
+        const w = await buildWorld(harness.ds);
+        const token = actor(w, r).token;
+        const own = await call(c.method, c.path(w.A, r), { token, body: c.body });
+        expect(own.status, JSON.stringify(own.body)).to.equal(c.own[r]);
+        const other = await call(c.method, c.path(w.B, r), { token, body: c.body });
+        // The platform admin is vendor staff: every tenant is in its scope.
+        expect(other.status, JSON.stringify(other.body)).to.equal(r === 'admin' ? c.own[r] : 404);
+        if (other.status === 404) expect(other.body.error.code).to.equal('not_found');
+        if (own.status === 403) expect(own.body.error).to.include({ code: 'forbidden' }).and.to.have.property('message').that.is.not.empty;
+      });
+    }
+  }
+});
