@@ -39,11 +39,13 @@ function parse<S extends ZodType>(schema: S | undefined, value: unknown, where: 
   if (!schema) {
     // A route without a body schema takes no body: anything sent is an unknown field.
     if (where === 'body' && value !== undefined && !(typeof value === 'object' && value !== null && Object.keys(value).length === 0)) {
-      throw new AppError(400, 'validation_failed', 'this route takes no body', [{ field: 'body', code: 'unrecognized_keys', message: 'no body expected' }]);
+      const keys = typeof value === 'object' && value !== null ? Object.keys(value) : [];
+      const details = keys.length ? keys.map((k) => ({ field: `body.${k}`, code: 'unknown_field', message: 'unknown field' })) : [{ field: 'body', code: 'unexpected_body', message: 'no body expected' }];
+      throw new AppError(400, 'validation_failed', 'this route takes no body', details);
     }
     if (where === 'query' && value && Object.keys(value).length > 0) {
       const keys = Object.keys(value);
-      throw new AppError(400, 'validation_failed', `unknown query parameter: ${keys[0]}`, keys.map((k) => ({ field: `query.${k}`, code: 'unrecognized_keys', message: 'unknown parameter' })));
+      throw new AppError(400, 'validation_failed', `unknown query parameter: ${keys[0]}`, keys.map((k) => ({ field: `query.${k}`, code: 'unknown_field', message: 'unknown parameter' })));
     }
     return undefined;
   }

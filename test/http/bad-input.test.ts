@@ -1,0 +1,108 @@
+import { expect } from 'chai';
+import { harness } from '../support/harness';
+import { call } from '../support/http';
+import { fingerprint } from '../support/db-fingerprint';
+import { buildWorld, type World } from '../support/world';
+
+/**
+ * Every write route: an unknown field, a wrong type, an oversize value, broken JSON and a bad path
+ * id are each a 400 naming the field, and the database is byte-for-byte unchanged afterwards.
+ */
+interface WriteRoute {
+  name: string;
+  method: 'POST' | 'PATCH';
+  path: (w: World) => string;
+  valid: (w: World) => Record<string, unknown>;
+  typeField?: string; // a field to send with the wrong type
+  longField?: string; // a string field to send oversize
+}
+
+const long = 'x'.repeat(10_000);
+const ROUTES: WriteRoute[] = [
+  { name: 'create partner', method: 'POST', path: () => '/v1/partners', valid: () => ({ name: 'P', admin: { email: 'p@x.example', name: 'P' } }), typeField: 'name', longField: 'name' },
+  { name: 'update partner', method: 'PATCH', path: (w) => `/v1/partners/${w.A.partner}`, valid: () => ({ name: 'P2' }), typeField: 'name', longField: 'name' },
+  { name: 'deactivate partner', method: 'POST', path: (w) => `/v1/partners/${w.A.reseller}/deactivate`, valid: () => ({ reason: 'r' }), typeField: 'reason', longField: 'reason' },
+  { name: 'create account', method: 'POST', path: () => '/v1/accounts', valid: (w) => ({ name: 'A', partnerId: w.A.partner, owner: { email: 'o@x.example', name: 'O' } }), typeField: 'partnerId', longField: 'name' },
+  { name: 'rename account', method: 'PATCH', path: (w) => `/v1/accounts/${w.A.account}`, valid: () => ({ name: 'A2' }), typeField: 'name', longField: 'name' },
+  { name: 'deactivate account', method: 'POST', path: (w) => `/v1/accounts/${w.A.account2}/deactivate`, valid: () => ({ reason: 'r' }), typeField: 'reason', longField: 'reason' },
+  { name: 'create user', method: 'POST', path: () => '/v1/users', valid: () => ({ email: 'u@x.example', name: 'U', role: 'partner_viewer' }), typeField: 'role', longField: 'email' },
+  { name: 'update user', method: 'PATCH', path: (w) => `/v1/users/${w.A.po.id}`, valid: () => ({ name: 'U2' }), typeField: 'name', longField: 'name' },
+  { name: 'deactivate user', method: 'POST', path: (w) => `/v1/users/${w.A.pv.id}/deactivate`, valid: () => ({ reason: 'r' }), typeField: 'reason', longField: 'reason' },
+  { name: 'create token', method: 'POST', path: (w) => `/v1/users/${w.A.po.id}/tokens`, valid: () => ({ name: 'ci' }), typeField: 'name', longField: 'name' },
+  { name: 'revoke token', method: 'POST', path: (w) => `/v1/tokens/${w.A.po.tokenId}/revoke`, valid: () => ({}) },
+];
+
+describe('bad input on every write route is 400 and writes nothing', () => {
+  let w: World;
+  before(async () => {
+    w = await buildWorld(harness.ds);
+  });
+
+  const refused = async (route: WriteRoute, body: unknown, field: string, path = route.path(w)) => {
+    const token = route.name === 'create partner' ? w.admin.token : w.A.pa.token;
+    const before = await fingerprint(harness.ds);
+    const res = await call(route.method, path, { token, body });
+    expect(res.status, JSON.stringify(res.body)).to.equal(400);
+    expect(res.body.error.code).to.match(/^(validation_failed|invalid_json)$/);
+    if (res.body.error.code === 'validation_failed') {
+      expect(res.body.error.details.map((d: { field: string }) => d.field)).to.include(field);
+    }
+    expect(await fingerprint(harness.ds)).to.deep.equal(before);
+  };
+
+  for (const route of ROUTES) {
+    it(`${route.name}: an unknown field is 400 naming it`, async () => {
+      await refused(route, { ...route.valid(w), isAdmin: true }, 'body.isAdmin');
+    });
+    if (route.typeField) {
+      const field = route.typeField;
+      it(`${route.name}: a wrong type is 400 naming the field`, async () => {
+        await refused(route, { ...route.valid(w), [field]: 12345 }, `body.${field}`);
+      });
+    }
+    if (route.longField) {
+      const field = route.longField;
+      it(`${route.name}: an oversize string is 400 naming the field`, async () => {
+        await refused(route, { ...route.valid(w), [field]: long }, `body.${field}`);
+      });
+    }
+    it(`${route.name}: malformed JSON is 400`, async () => {
+      await refused(route, '{"name": ', 'body');
+    });
+    if (!route.name.startsWith('create') || route.name === 'create token') {
+      it(`${route.name}: a path id that is not a uuid is 400 naming it`, async () => {
+        await refused(route, route.valid(w), 'params.id', route.path(w).replace(/[0-9a-f-]{36}/, 'not-a-uuid'));
+      });
+    }
+  }
+
+  it('an unknown query parameter, an oversize page and a forged cursor are 400', async () => {
+    for (const [path, field] of [
+      ['/v1/accounts?admin=1', 'query.admin'],
+      ['/v1/accounts?limit=100000', 'query.limit'],
+      ['/v1/accounts?cursor=bm90LWEtY3Vyc29y', 'query.cursor'],
+      ['/v1/accounts?kind=vip', 'query.kind'],
+      ['/v1/accounts?kind=customer&kind=reseller', 'query.kind'],
+    ]) {
+      const res = await call('GET', path, { token: w.A.pa.token });
+      expect(res.status, path).to.equal(400);
+      expect(res.body.error.details.map((d: { field: string }) => d.field), path).to.include(field);
+    }
+  });
+
+  it('a body over the size limit is 413 and writes nothing', async () => {
+    const before = await fingerprint(harness.ds);
+    const res = await call('POST', '/v1/users', { token: w.A.pa.token, body: JSON.stringify({ name: 'x'.repeat(3 * 1024 * 1024) }) });
+    expect(res.status).to.equal(413);
+    expect(res.body.error.code).to.equal('payload_too_large');
+    expect(await fingerprint(harness.ds)).to.deep.equal(before);
+  });
+
+  it('each valid body is accepted, so the refusals above are about the bad part alone', async () => {
+    for (const route of ROUTES) {
+      const token = route.name === 'create partner' ? w.admin.token : w.A.pa.token;
+      const res = await call(route.method, route.path(w), { token, body: route.valid(w) });
+      expect(res.status, `${route.name}: ${JSON.stringify(res.body)}`).to.be.oneOf([200, 201]);
+    }
+  });
+});
