@@ -7,6 +7,7 @@ import { openQueues, redisConnection } from './queues';
 import { QUEUE_NAMES } from './job-types';
 import { assertHandlers, runJob, type Handlers } from './run-job';
 import { jobsProcessed } from '../http/metrics';
+import { failpoint } from '../shared/failpoints';
 
 export interface WorkerRuntime {
   relay: OutboxRelay;
@@ -24,14 +25,22 @@ export async function startWorkers(ds: DataSource, cfg: Config, handlers: Handle
     pollMs: cfg.OUTBOX_POLL_MS,
   });
   const workers = QUEUE_NAMES.map((name) => {
-    const w = new Worker(name, (job) => runJob(ds, handlers, job, log), {
+    const w = new Worker(
+      name,
+      async (job) => {
+        const outcome = await runJob(ds, handlers, job, log);
+        failpoint('job.after-commit'); // committed, not yet acknowledged to BullMQ
+        return outcome;
+      },
+      {
       connection: redisConnection(cfg.REDIS_URL, { forWorker: true }),
       prefix: cfg.QUEUE_PREFIX,
       concurrency: cfg.WORKER_CONCURRENCY,
       lockDuration: cfg.WORKER_LOCK_MS,
       stalledInterval: cfg.WORKER_LOCK_MS,
       maxStalledCount: 5,
-    });
+      },
+    );
     w.on('completed', (job) => jobsProcessed.inc({ job: job.name, outcome: 'completed' }));
     w.on('failed', (job, err) => {
       jobsProcessed.inc({ job: job?.name ?? 'unknown', outcome: 'failed' });
