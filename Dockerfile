@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # One image for the API and the workers; docker-compose.yml picks the command.
 #   API (default CMD):  run pending migrations, then exec the HTTP server
 #   workers:            node --import tsx workers/main.ts

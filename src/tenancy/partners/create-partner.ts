@@ -24,14 +24,15 @@ export async function createPartner(ctx: Ctx, body: z.output<typeof CreatePartne
     let candidate: Pick<Partner, 'id' | 'tenantId' | 'tier' | 'parentId' | 'bdUserId'>;
     if (body.parentId) {
       const parent = await findReadable(ctx, em, Partner, 'Partner', body.parentId, { lock: true });
+      candidate = { id, tenantId: parent.tenantId, tier: 2, parentId: parent.id, bdUserId: null };
+      authorize(ctx, 'create', 'Partner', candidate);
       if (parent.tier !== 1) throw unprocessable('a reseller sits under a tier-1 partner', { field: 'body.parentId' });
       if (parent.status !== 'active') throw unprocessable('the parent partner is deactivated', { field: 'body.parentId' });
       if (body.bdUserId) throw unprocessable('a tier-2 reseller has no BD of its own', { field: 'body.bdUserId' });
-      candidate = { id, tenantId: parent.tenantId, tier: 2, parentId: parent.id, bdUserId: null };
     } else {
       candidate = { id, tenantId: id, tier: 1, parentId: null, bdUserId: body.bdUserId ?? null };
+      authorize(ctx, 'create', 'Partner', candidate);
     }
-    authorize(ctx, 'create', 'Partner', candidate);
     if (candidate.bdUserId) await assertAssignableBd(em, candidate.bdUserId);
 
     await em.query(

@@ -31,7 +31,12 @@ async function placement(ctx: Ctx, em: Parameters<Parameters<typeof inTransactio
   if (body.accountId) throw unprocessable(`role ${body.role} belongs to a partner, not an account`, { field: 'body.accountId' });
   const partnerId = body.partnerId ?? ctx.actor.partnerId;
   if (!partnerId) throw unprocessable(`role ${body.role} needs partnerId`, { field: 'body.partnerId' });
-  const partner = await findReadable(ctx, em, Partner, 'Partner', partnerId);
+  // The actor's own partner is no secret to it (account users hang under it too): the policy, not
+  // a 404, then decides whether it may add users there. Any other partner must be in scope.
+  const partner =
+    partnerId === ctx.actor.partnerId
+      ? await em.getRepository(Partner).findOneByOrFail({ tenantId: ctx.actor.tenantId!, id: partnerId })
+      : await findReadable(ctx, em, Partner, 'Partner', partnerId);
   return { tenantId: partner.tenantId, partnerId: partner.id, accountId: null };
 }
 
