@@ -28,8 +28,17 @@
 # (.local/redis/start-cmd) that restarts the same Redis (daemonized) exactly as
 # it was started here, e.g. after a test killed it.
 #
+# Signals: SIGINT/SIGTERM/SIGHUP received while the command runs are forwarded
+# to the command's process group (it runs in its own group), then this script
+# waits for that group to exit before stopping the servers.
+# Only one run per state directory at a time (flock on .local/services.lock).
+# Crash recovery: servers left running by a killed earlier run on the same
+# data dirs are stopped and started fresh; stale pid files are removed.
+#
 # Status lines go to stderr, prefixed with [services].
 
+# Functions called only from traps look unreachable to shellcheck:
+# shellcheck disable=SC2317
 set -euo pipefail
 
 log() { printf '[services] %s\n' "$*" >&2; }
@@ -68,6 +77,7 @@ NEED_REDIS=0
 PG_STARTED=0
 REDIS_STARTED=0
 CHILD_PID=""
+CHILD_PGID=""   # = CHILD_PID when the command runs in its own process group
 SIG_COUNT=0
 POLICY_RC_CREATED=0
 
@@ -77,6 +87,7 @@ POLICY_RC_CREATED=0
 
 # Is something accepting TCP connections on 127.0.0.1:$1 ?
 port_in_use() {
+  # shellcheck disable=SC2016  # $1 is expanded by the inner bash
   timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null
 }
 
@@ -87,7 +98,22 @@ port_owner() {
   fi
 }
 
-pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+# Is pid $1 running? A zombie counts as gone (daemons are reparented to init,
+# which may be slow to reap them, e.g. in containers).
+pid_alive() {
+  local key val _
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null || return 1
+  if [ -r "/proc/$1/status" ]; then
+    while read -r key val _; do
+      # explicit status: a bare 'return' inside a trap handler would return
+      # the status from before the trap
+      if [ "$key" = "State:" ]; then
+        if [ "$val" = "Z" ]; then return 1; else return 0; fi
+      fi
+    done <"/proc/$1/status" 2>/dev/null
+  fi
+  return 0
+}
 
 proc_comm() { cat "/proc/$1/comm" 2>/dev/null || true; }
 proc_cwd() { readlink "/proc/$1/cwd" 2>/dev/null || true; }
@@ -100,6 +126,25 @@ wait_pid_gone() {
     sleep 0.1
   done
   return 0
+}
+
+# Does process group $1 still have a live (non-zombie) member?
+group_alive() {
+  local pg=$1 f line rest state
+  if [ ! -d /proc/self ]; then
+    kill -0 -- "-$pg" 2>/dev/null
+    return $?
+  fi
+  for f in /proc/[0-9]*/stat; do
+    { read -r line <"$f"; } 2>/dev/null || continue
+    rest="${line##*) }"          # "state ppid pgrp ..."
+    state="${rest%% *}"
+    rest="${rest#* }"; rest="${rest#* }"
+    if [ "${rest%% *}" = "$pg" ] && [ "$state" != "Z" ]; then
+      return 0
+    fi
+  done
+  return 1
 }
 
 # ---------------------------------------------------------------------------
@@ -186,7 +231,7 @@ pg_recover_previous_run() {
   # Backends orphaned by a killed postmaster keep the shared memory in use.
   leftovers="$(our_postgres_pids)"
   if [ -n "$leftovers" ]; then
-    log "killing leftover PostgreSQL processes of this cluster: $(echo $leftovers)"
+    log "killing leftover PostgreSQL processes of this cluster: ${leftovers//$'\n'/ }"
     # shellcheck disable=SC2086
     kill -KILL $leftovers 2>/dev/null || true
     for pid in $leftovers; do wait_pid_gone "$pid" 10 || true; done
@@ -377,8 +422,9 @@ ensure_redis_installed() {
   fi
   restore_policy_rc
   hash -r
-  command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 \
-    || die "redis-server/redis-cli still not on PATH after installing"
+  if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+    die "redis-server/redis-cli still not on PATH after installing"
+  fi
   log "installed $(redis-server --version | cut -d' ' -f1-3)"
 }
 
@@ -550,7 +596,12 @@ on_signal() {
   local sig=$1 num=$2
   SIG_COUNT=$((SIG_COUNT + 1))
   if [ -n "$CHILD_PID" ]; then
-    if pid_alive "$CHILD_PID"; then
+    # The command's whole process group gets the signal, as with a terminal
+    # Ctrl-C: 'npm run' does not pass signals on to the 'sh -c' it starts.
+    if [ -n "$CHILD_PGID" ]; then
+      log "got SIG$sig; forwarding it to the command (process group $CHILD_PGID)"
+      kill -s "$sig" -- "-$CHILD_PGID" 2>/dev/null || true
+    elif pid_alive "$CHILD_PID"; then
       log "got SIG$sig; forwarding it to the command (pid $CHILD_PID)"
       kill -s "$sig" "$CHILD_PID" 2>/dev/null || true
     fi
@@ -587,6 +638,9 @@ if [ "$NEED_PG" -eq 1 ] || [ "$NEED_REDIS" -eq 1 ]; then
   acquire_lock
 fi
 
+# Check/install Redis first so a missing Redis fails before PostgreSQL starts.
+[ "$NEED_REDIS" -eq 1 ] && ensure_redis_installed
+
 if [ "$NEED_PG" -eq 1 ]; then
   pg_setup
 else
@@ -602,14 +656,24 @@ else
   log "REDIS_URL is set; using it (not starting Redis)"
 fi
 
-log "running: $*"
-# Run the command in its own process group (set -m) so that a terminal Ctrl-C
-# reaches only this script, which forwards it exactly once; job control also
-# keeps SIGINT from being ignored in the child. fd 9 (the lock) is not passed on.
+cmd_text="$*"
+cmd_text="${cmd_text//$'\n'/ }"
+[ "${#cmd_text}" -gt 120 ] && cmd_text="${cmd_text:0:117}..."
+log "running: $cmd_text"
+# The command runs in its own process group (set -m): a terminal Ctrl-C then
+# reaches only this script, which forwards it once to that group; job control
+# also keeps SIGINT from being ignored in the command. fd 9 (the lock) is not
+# passed on.
 set -m
 "$@" 9>&- &
 CHILD_PID=$!
 set +m
+# set -m makes the child a process group leader; double-check when we can.
+CHILD_PGID="$CHILD_PID"
+if { read -r stat_line <"/proc/$CHILD_PID/stat"; } 2>/dev/null; then
+  stat_rest="${stat_line##*) }"; stat_rest="${stat_rest#* }"; stat_rest="${stat_rest#* }"
+  [ "${stat_rest%% *}" = "$CHILD_PID" ] || CHILD_PGID=""
+fi
 
 rc=0
 while :; do
@@ -620,5 +684,26 @@ while :; do
   [ "$seen" != "$SIG_COUNT" ] && continue
   break
 done
+
+# 'npm run' can exit before the program it started (e.g. node still shutting
+# down gracefully): wait until the command's process group is empty before
+# stopping the servers. Leftovers after a normal exit get SIGTERM.
+if [ -n "$CHILD_PGID" ] && group_alive "$CHILD_PGID"; then
+  if [ "$SIG_COUNT" -eq 0 ]; then
+    log "command exited but left processes behind (process group $CHILD_PGID); sending them SIGTERM"
+    kill -TERM -- "-$CHILD_PGID" 2>/dev/null || true
+  else
+    log "waiting for the command's remaining processes to exit"
+  fi
+  deadline=$((SECONDS + STOP_TIMEOUT))
+  while group_alive "$CHILD_PGID"; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log "still running after ${STOP_TIMEOUT}s; sending SIGKILL to process group $CHILD_PGID"
+      kill -KILL -- "-$CHILD_PGID" 2>/dev/null || true
+      break
+    fi
+    sleep 0.1
+  done
+fi
 [ "$rc" -eq 0 ] || log "command exited with status $rc"
 exit "$rc"

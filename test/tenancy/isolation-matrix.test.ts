@@ -60,7 +60,10 @@ describe('R1 R2 R3 isolation matrix: every object route x every role x own and o
         // The platform admin is vendor staff: every tenant is in its scope.
         expect(other.status, JSON.stringify(other.body)).to.equal(r === 'admin' ? c.own[r] : 404);
         if (other.status === 404) expect(other.body.error.code).to.equal('not_found');
-        if (own.status === 403) expect(own.body.error).to.include({ code: 'forbidden' }).and.to.have.property('message').that.is.not.empty;
+        if (own.status === 403) {
+          expect(own.body.error.code).to.equal('forbidden');
+          expect(own.body.error.message).to.match(/^your role may not /);
+        }
       });
     }
   }
