@@ -22,6 +22,12 @@ const schema = z.object({
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600000).default(30000),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120000).default(10000),
   METRICS_ENABLED: bool.default(true),
+  // Coupons: the largest face value a template may have, in minor units (default 1,000,000.00).
+  MAX_FACE_VALUE: z.coerce.bigint().positive().default(100_000_000n),
+  // R9: how long a vendor-borne request waits for its BD before it expires (default 7 days).
+  APPROVAL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(90 * 24 * 3600).default(7 * 24 * 3600),
+  // Coupons inserted per statement when issuing: one round trip per chunk.
+  ISSUANCE_CHUNK: z.coerce.number().int().min(1).max(10000).default(2500),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

@@ -3,7 +3,7 @@ import { config } from './config';
 import { logger } from './logger';
 import { createDataSource } from './db/data-source';
 import { createApp } from './http/app';
-import { redisConnection } from './jobs/queues';
+import { openQueues, redisConnection } from './jobs/queues';
 import { ensureBootstrapAdmin } from './tenancy/bootstrap-admin';
 import { exitOnConfigError } from './shared/exit-on-config-error';
 
@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   if (admin.token) {
     process.stdout.write(`\nFirst platform admin ${admin.email}; token (shown once): ${admin.token}\n\n`);
   }
-  const app = createApp({ ds, redis });
+  const queues = openQueues(redis, cfg.QUEUE_PREFIX);
+  const app = createApp({ ds, redis, queues: [...queues.values()] });
   const server: Server = app.listen(cfg.PORT, cfg.HOST, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : cfg.PORT;
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     }, cfg.SHUTDOWN_GRACE_MS).unref();
     server.close(() => {
       clearTimeout(force);
-      void Promise.allSettled([ds.destroy(), redis.quit()]).then(() => {
+      void Promise.allSettled([ds.destroy(), ...[...queues.values()].map((q) => q.close())]).then(() => redis.quit()).then(() => {
         logger.info('api stopped');
         process.exit(0);
       });

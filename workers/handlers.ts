@@ -1,7 +1,11 @@
 import type { Handlers } from '../src/jobs/run-job';
 import { deactivatePartnerTree } from '../src/tenancy/partners/deactivate-partner-tree.job';
+import { expireRequest, issueRequest, routeRequest } from '../src/issuance/issuance-jobs';
 
 /** Every job of src/jobs/job-types.ts has its handler here; the compiler and the start both check. */
 export const handlers: Handlers = {
   'tenancy.deactivate-partner-tree': deactivatePartnerTree,
+  'issuance.route': routeRequest,
+  'issuance.expire': expireRequest,
+  'issuance.issue': issueRequest,
 };

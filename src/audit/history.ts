@@ -19,16 +19,25 @@ export const AuditEventJson = z
   .openapi('AuditEvent');
 export const HistoryJson = z.object({ items: z.array(AuditEventJson) }).openapi('History');
 
+const OBJECT_TYPE = {
+  Partner: 'partner',
+  Account: 'account',
+  User: 'user',
+  Template: 'template',
+  IssuanceRequest: 'issuance_request',
+  Coupon: 'coupon',
+} as const;
+
 /** R11: an object's history, readable by whoever may read the object (404 otherwise). */
 export async function history<T extends ObjectLiteral>(
   ctx: Ctx,
   entity: EntityTarget<T>,
-  subject: 'Partner' | 'Account' | 'User',
+  subject: keyof typeof OBJECT_TYPE,
   id: string,
 ) {
   await findReadable(ctx, ctx.ds.manager, entity, subject, id);
   const events = await ctx.ds.getRepository(AuditEvent).find({
-    where: { objectType: subject.toLowerCase(), objectId: id },
+    where: { objectType: OBJECT_TYPE[subject], objectId: id },
     order: { at: 'ASC', id: 'ASC' },
     take: 1000,
   });

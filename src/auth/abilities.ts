@@ -7,14 +7,17 @@ import { ACCOUNT_ROLES, PARTNER_ROLES, VENDOR_ROLES, type Role } from '../tenanc
  * always carry the tenant, so the same rules both check a loaded record and, turned into SQL by
  * auth/ability-sql.ts, filter every list query (R1, R2).
  */
-export type Action = 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke';
-export type Subject = 'Partner' | 'Account' | 'User' | 'ApiToken' | 'QueueDashboard' | 'all';
+export type Action = 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide';
+export type Subject =
+  | 'Partner' | 'Account' | 'User' | 'ApiToken' | 'QueueDashboard' | 'Product' | 'Budget'
+  | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'all';
 export type AppAbility = MongoAbility<[Action, Subject | Record<PropertyKey, unknown>]>;
 
 type Builder = AbilityBuilder<AppAbility>;
 const CHANGE: Action[] = ['create', 'read', 'update', 'deactivate'];
 
 function everyone(a: Actor, { can }: Builder): void {
+  can('read', 'Product');
   can('read', 'User', { id: a.userId });
   can('update', 'User', ['name'], { id: a.userId });
   can(['create', 'read', 'revoke'], 'ApiToken', { userId: a.userId });
@@ -27,9 +30,13 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('manage', 'User');
     can('manage', 'ApiToken');
     can('read', 'QueueDashboard');
+    can('manage', ['Product', 'Budget']);
+    can('read', ['Template', 'IssuanceRequest', 'Coupon']);
   },
   bd(a, { can }) {
-    can('read', 'Partner', { tenantId: { $in: [...a.bdTenantIds] } });
+    const mine = { tenantId: { $in: [...a.bdTenantIds] } };
+    can('read', ['Partner', 'Template', 'IssuanceRequest'], mine);
+    can('decide', 'IssuanceRequest', { ...mine, costBearer: 'vendor' });
   },
   partner_admin(a, { can }) {
     can('read', 'Partner', { id: a.partnerId });
@@ -43,16 +50,19 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('create', 'User', { partnerId: a.partnerId, accountId: null, role: { $in: [...PARTNER_ROLES] } });
     can('create', 'User', { partnerId: a.partnerId, accountId: { $ne: null }, role: { $in: [...ACCOUNT_ROLES] } });
     can(['create', 'read', 'revoke'], 'ApiToken', { partnerId: a.partnerId, tenantId: a.tenantId });
+    issuer(a, can);
   },
   partner_operator(a, { can }) {
     can('read', 'Partner', { id: a.partnerId });
     can('read', 'Account', { partnerId: a.partnerId, tenantId: a.tenantId });
     can('read', 'User', { partnerId: a.partnerId, accountId: null, tenantId: a.tenantId });
+    issuer(a, can);
   },
   partner_viewer(a, { can }) {
     can('read', 'Partner', { id: a.partnerId });
     can('read', 'Account', { partnerId: a.partnerId, tenantId: a.tenantId });
     can('read', 'User', { partnerId: a.partnerId, accountId: null, tenantId: a.tenantId });
+    can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Budget'], { partnerId: a.partnerId, tenantId: a.tenantId });
   },
   account_owner(a, { can }) {
     can('read', 'Account', { id: a.accountId, tenantId: a.tenantId });
@@ -60,9 +70,11 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can(['read', 'update', 'deactivate'], 'User', { accountId: a.accountId, tenantId: a.tenantId });
     can('create', 'User', { accountId: a.accountId, role: { $in: [...ACCOUNT_ROLES] } });
     can(['create', 'read', 'revoke'], 'ApiToken', { accountId: a.accountId, tenantId: a.tenantId });
+    can('read', 'Coupon', { accountId: a.accountId, tenantId: a.tenantId });
   },
   account_finance(a, { can }) {
     can('read', 'Account', { id: a.accountId, tenantId: a.tenantId });
+    can('read', 'Coupon', { accountId: a.accountId, tenantId: a.tenantId });
     can('read', 'User', { accountId: a.accountId, tenantId: a.tenantId });
   },
   account_member(a, { can }) {
@@ -71,10 +83,34 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
   },
 };
 
+/** Partner admins and operators design templates and issue them (R4-R9). */
+function issuer(a: Actor, can: Builder['can']): void {
+  const own = { partnerId: a.partnerId, tenantId: a.tenantId };
+  can(['create', 'read', 'update', 'archive'], 'Template', own);
+  can(['create', 'read', 'cancel'], 'IssuanceRequest', own);
+  can('read', ['Coupon', 'Budget'], own);
+  can('create', 'CouponGrant');
+}
+
+/**
+ * R6, as policy rather than an if in a handler: a tier-2 reseller neither creates nor issues
+ * vendor-borne templates, and no one issues a vendor-borne coupon to a reseller's own account.
+ */
+function tierRestrictions(a: Actor, { cannot }: Builder): void {
+  if (a.partnerTier === 2 && a.accountId === null) {
+    cannot(['create', 'update'], 'Template', { costBearer: 'vendor' }).because('a tier-2 reseller cannot create vendor-borne templates');
+    cannot('create', 'IssuanceRequest', { costBearer: 'vendor' }).because('a tier-2 reseller cannot issue vendor-borne templates');
+  }
+  cannot('create', 'CouponGrant', { costBearer: 'vendor', accountKind: 'reseller' }).because(
+    "a vendor-borne coupon is never issued to a tier-2 reseller's account",
+  );
+}
+
 export function defineAbilityFor(actor: Actor): AppAbility {
   const builder = new AbilityBuilder<AppAbility>(createMongoAbility);
   everyone(actor, builder);
   byRole[actor.role](actor, builder);
+  tierRestrictions(actor, builder);
   // Vendor roles never belong to a tenant; a partner or account can never create one.
   builder.cannot('create', 'User', { role: { $in: [...VENDOR_ROLES] }, partnerId: { $ne: null } });
   return builder.build();

@@ -37,8 +37,12 @@ export async function findReadable<T extends ObjectLiteral>(
   return row;
 }
 
+/** A plain record tagged with its CASL subject type (a copy: the record itself is not touched). */
+export function subjectOf(subjectType: Exclude<Subject, 'all'>, record: object): Record<PropertyKey, unknown> {
+  return asSubject(subjectType, { ...record }) as unknown as Record<PropertyKey, unknown>;
+}
+
 /** 403 with CASL's reason unless the actor may do `action` on this record (or field of it). */
-export function authorize(ctx: Ctx, action: Action, subjectType: Scoped, record: object, field?: string): void {
-  const target = asSubject(subjectType, { ...record }) as unknown as Record<PropertyKey, unknown>;
-  ForbiddenError.from(ctx.ability).throwUnlessCan(action, target, field);
+export function authorize(ctx: Ctx, action: Action, subjectType: Exclude<Subject, 'all'>, record: object, field?: string): void {
+  ForbiddenError.from(ctx.ability).throwUnlessCan(action, subjectOf(subjectType, record), field);
 }

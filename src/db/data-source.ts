@@ -6,8 +6,11 @@ import { Account } from '../tenancy/accounts/account.entity';
 import { User } from '../tenancy/users/user.entity';
 import { ApiToken } from '../auth/tokens/api-token.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
+import { CouponTemplate } from '../templates/template.entity';
+import { IssuanceRequest } from '../issuance/issuance-request.entity';
+import { Coupon } from '../coupons/coupon.entity';
 
-export const entities = [Partner, Account, User, ApiToken, AuditEvent];
+export const entities = [Partner, Account, User, ApiToken, AuditEvent, CouponTemplate, IssuanceRequest, Coupon];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {
   return new DataSource({

@@ -10,6 +10,13 @@ import { authenticate } from '../auth/authenticate';
 import { partnerRoutes } from '../tenancy/partners/partner.routes';
 import { accountRoutes } from '../tenancy/accounts/account.routes';
 import { userRoutes } from '../tenancy/users/user.routes';
+import { catalogRoutes } from '../catalog/catalog.routes';
+import { budgetRoutes } from '../catalog/budgets';
+import { templateRoutes } from '../templates/template.routes';
+import { issuanceRoutes } from '../issuance/issuance.routes';
+import { couponRoutes } from '../coupons/coupon-views';
+import { mountQueueDashboard } from './queue-dashboard';
+import type { Queue } from 'bullmq';
 import { AppError, errorHandler } from './errors';
 import { httpDuration, metrics, registerOutboxGauge } from './metrics';
 import { openApiDocument } from './openapi-registry';
@@ -17,13 +24,15 @@ import { openApiDocument } from './openapi-registry';
 export interface AppDeps {
   ds: DataSource;
   redis: Redis;
+  /** BullMQ queues for the platform admins' dashboard; absent in processes that show none. */
+  queues?: Queue[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 ForbiddenError.setDefaultMessage((e) => `your role may not ${e.action} this ${e.subjectType}${e.field ? ` field "${e.field}"` : ''}`);
 
-export function createApp({ ds, redis }: AppDeps): Express {
+export function createApp({ ds, redis, queues = [] }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -65,6 +74,11 @@ export function createApp({ ds, redis }: AppDeps): Express {
   partnerRoutes(v1, ds);
   accountRoutes(v1, ds);
   userRoutes(v1, ds);
+  catalogRoutes(v1, ds);
+  budgetRoutes(v1, ds);
+  templateRoutes(v1, ds);
+  issuanceRoutes(v1, ds);
+  couponRoutes(v1, ds);
 
   const doc = openApiDocument();
   app.get('/openapi.json', (_req, res) => {
@@ -72,6 +86,7 @@ export function createApp({ ds, redis }: AppDeps): Express {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(doc, { customSiteTitle: 'channel-coupons API' }));
 
+  if (queues.length) mountQueueDashboard(app, ds, queues);
   app.use('/v1', express.json({ limit: '2mb', strict: true, type: () => true }), authenticate(ds));
   app.use(v1);
   app.use((_req, _res, next) => next(new AppError(404, 'not_found', 'no such route')));

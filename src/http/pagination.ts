@@ -21,14 +21,16 @@ export interface Page<T> {
 
 export async function paginate<T extends ObjectLiteral & { createdAt: Date; id: string }>(
   qb: SelectQueryBuilder<T>,
-  opts: { limit: number; cursor?: string },
+  opts: { limit: number; cursor?: string; direction?: 'ASC' | 'DESC' },
 ): Promise<Page<T>> {
   const a = qb.alias;
+  const dir = opts.direction ?? 'ASC';
   if (opts.cursor) {
     const [at, id] = decode(opts.cursor);
-    qb.andWhere(`("${a}"."created_at", "${a}"."id") > (:cursorAt::timestamptz, :cursorId::uuid)`, { cursorAt: at, cursorId: id });
+    const op = dir === 'ASC' ? '>' : '<';
+    qb.andWhere(`("${a}"."created_at", "${a}"."id") ${op} (:cursorAt::timestamptz, :cursorId::uuid)`, { cursorAt: at, cursorId: id });
   }
-  const rows = await qb.orderBy(`${a}.createdAt`, 'ASC').addOrderBy(`${a}.id`, 'ASC').take(opts.limit + 1).getMany();
+  const rows = await qb.orderBy(`${a}.createdAt`, dir).addOrderBy(`${a}.id`, dir).take(opts.limit + 1).getMany();
   const items = rows.slice(0, opts.limit);
   const last = items[items.length - 1];
   const nextCursor =

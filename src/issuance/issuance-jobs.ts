@@ -1,0 +1,74 @@
+import type { ChunkedHandler, Handler } from '../jobs/run-job';
+import { enqueueJob } from '../jobs/outbox';
+import { config } from '../config';
+import { inTransaction } from '../db/tx';
+import { failpoint } from '../shared/failpoints';
+import { IssuanceRequest } from './issuance-request.entity';
+import { transition } from './decide-request';
+import { releaseReservations } from './release-reservations';
+import { ISSUE_CHUNK_SQL } from './issue-chunk.sql';
+
+/**
+ * R5, R10 routing: a vendor-borne request waits for its BD (with an expiry job at the end of the
+ * window); a partner-borne one is approved at once and issued.
+ */
+export const routeRequest: Handler<'issuance.route'> = async ({ tenantId, requestId }, { em }) => {
+  const r = await em.getRepository(IssuanceRequest).findOne({ where: { tenantId, id: requestId }, lock: { mode: 'pessimistic_write' } });
+  if (!r || r.status !== 'submitted') return; // cancelled meanwhile, or routed already
+  if (r.costBearer === 'vendor') {
+    const expiresAt = new Date(Date.now() + config().APPROVAL_WINDOW_SECONDS * 1000);
+    await transition(em, null, r, 'pending_approval', 'vendor-borne: waits for the BD', { expiresAt });
+    await enqueueJob(em, 'issuance.expire', requestId, { tenantId, requestId }, { tenantId, runAt: expiresAt });
+  } else {
+    await transition(em, null, r, 'approved', 'partner-borne: approved automatically');
+    await enqueueJob(em, 'issuance.issue', requestId, { tenantId, requestId }, { tenantId });
+  }
+};
+
+/** R9: no decision within the window -> expired; nothing is issued, reservations come back. */
+export const expireRequest: Handler<'issuance.expire'> = async ({ tenantId, requestId }, { em }) => {
+  const r = await em.getRepository(IssuanceRequest).findOne({ where: { tenantId, id: requestId }, lock: { mode: 'pessimistic_write' } });
+  if (!r || r.status !== 'pending_approval' || (r.expiresAt && r.expiresAt > new Date())) return;
+  await transition(em, null, r, 'expired', 'no decision within the approval window');
+};
+
+/**
+ * R8, R10: one coupon per (request, account), in chunks of one statement each (coupon with its
+ * rules copied, `issue` ledger row, audit row, item and progress), so progress shows while it runs.
+ * Chunks take their items with SKIP LOCKED and coupons are unique per (request, account): a retry,
+ * a second delivery or a worker killed mid-way never makes a second coupon. The last step settles
+ * the request and releases what failed accounts held.
+ */
+export const issueRequest: ChunkedHandler<'issuance.issue'> = async ({ tenantId, requestId }, { ds, log, job, complete }) => {
+  await ds.query(
+    `UPDATE issuance_requests SET status = 'issuing', updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'approved'`,
+    [tenantId, requestId],
+  );
+  const chunk = config().ISSUANCE_CHUNK;
+  for (;;) {
+    const [step]: { taken: number; issued: number; failed: number }[] = await ds.query(ISSUE_CHUNK_SQL, [tenantId, requestId, chunk]);
+    if (step.taken === 0) break;
+    failpoint('issuance.after-chunk');
+    const [p] = await ds.query(`SELECT issued_count, failed_count, total_accounts FROM issuance_requests WHERE tenant_id = $1 AND id = $2`, [tenantId, requestId]);
+    await job.updateProgress({ issued: p.issued_count, failed: p.failed_count, total: p.total_accounts });
+  }
+  await inTransaction(ds, async (em) => {
+    const r = await em.getRepository(IssuanceRequest).findOne({ where: { tenantId, id: requestId }, lock: { mode: 'pessimistic_write' } });
+    if (!r || r.status !== 'issuing') return; // settled by an earlier delivery
+    const [pending]: { n: number }[] = await em.query(
+      `SELECT count(*)::int AS n FROM issuance_items WHERE tenant_id = $1 AND request_id = $2 AND status = 'pending'`,
+      [tenantId, requestId],
+    );
+    if (pending.n > 0) throw new Error(`${pending.n} items still pending; another delivery holds them`);
+    const failed: { account_id: string; failure_reason: string }[] = await em.query(
+      `SELECT account_id, failure_reason FROM issuance_items WHERE tenant_id = $1 AND request_id = $2 AND status = 'failed'`,
+      [tenantId, requestId],
+    );
+    if (failed.length) await releaseReservations(em, r, failed.map((f) => f.account_id));
+    const to = failed.length ? 'issued_with_failures' : 'issued';
+    await transition(em, null, r, to, failed.length ? `${failed.length} of ${r.totalAccounts} accounts failed` : null);
+    await complete(em);
+    log.info({ issued: r.totalAccounts - failed.length, failed: failed.length }, 'request issued');
+  });
+};
+

@@ -1,0 +1,77 @@
+import { z } from '../http/zod';
+import { Id, PageQuery, Reason, page } from '../http/schemas';
+import { MinorUnits } from '../http/money-schema';
+import type { IssuanceRequest } from './issuance-request.entity';
+
+export const REQUEST_STATUSES = [
+  'submitted', 'pending_approval', 'approved', 'issuing', 'issued', 'issued_with_failures', 'rejected', 'cancelled', 'expired',
+] as const;
+
+export const SubmitRequestBody = z
+  .strictObject({
+    templateId: Id,
+    accountIds: z.array(Id).min(1).max(10_000).describe('1 to 10,000 of your own subaccounts; duplicates are folded'),
+  })
+  .openapi('SubmitIssuanceRequest');
+export const RejectBody = z.strictObject({ reason: Reason }).openapi('RejectIssuanceRequest');
+
+export const ListRequestsQuery = z.strictObject({
+  ...PageQuery,
+  status: z.enum(REQUEST_STATUSES).optional(),
+  templateId: Id.optional(),
+});
+export const QueueQuery = z.strictObject({
+  ...PageQuery,
+  partnerId: Id.optional(),
+  costBearer: z.enum(['vendor', 'partner']).optional(),
+  minTotal: MinorUnits.optional().describe('Total face value at least this'),
+  maxTotal: MinorUnits.optional().describe('Total face value at most this'),
+});
+export const ItemsQuery = z.strictObject({ ...PageQuery, status: z.enum(['pending', 'issued', 'failed']).optional() });
+
+export const RequestJson = z
+  .object({
+    id: Id,
+    tenantId: Id,
+    partnerId: Id,
+    templateId: Id,
+    costBearer: z.enum(['vendor', 'partner']),
+    currency: z.string(),
+    faceValue: z.string(),
+    totalAccounts: z.number(),
+    totalFaceValue: z.string(),
+    status: z.enum(REQUEST_STATUSES),
+    progress: z.object({ issued: z.number(), failed: z.number(), total: z.number() }),
+    submittedBy: Id,
+    decidedBy: Id.nullable(),
+    decidedAt: z.string().nullable(),
+    decisionReason: z.string().nullable(),
+    expiresAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('IssuanceRequest');
+export const RequestPage = page(RequestJson).openapi('IssuanceRequestPage');
+
+export function requestJson(r: IssuanceRequest): z.infer<typeof RequestJson> {
+  return {
+    id: r.id,
+    tenantId: r.tenantId,
+    partnerId: r.partnerId,
+    templateId: r.templateId,
+    costBearer: r.costBearer,
+    currency: r.currency,
+    faceValue: r.faceValue.toString(),
+    totalAccounts: r.totalAccounts,
+    totalFaceValue: r.totalFaceValue.toString(),
+    status: r.status,
+    progress: { issued: r.issuedCount, failed: r.failedCount, total: r.totalAccounts },
+    submittedBy: r.submittedBy,
+    decidedBy: r.decidedBy,
+    decidedAt: r.decidedAt?.toISOString() ?? null,
+    decisionReason: r.decisionReason,
+    expiresAt: r.expiresAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
