@@ -110,19 +110,28 @@ export class CouponIssuance1763890000000 implements MigrationInterface {
     await q.query(`CREATE INDEX issuance_requests_partner_idx ON issuance_requests (tenant_id, partner_id, created_at)`);
     await q.query(`CREATE INDEX issuance_requests_pending_idx ON issuance_requests (created_at) WHERE status = 'pending_approval'`);
 
+    // The accounts a request names: written once at submission, never updated. Whether each got
+    // its coupon is read from coupons (unique per request and account) and issuance_failures, so
+    // issuing never has to update a row per account.
     await q.query(`
       CREATE TABLE issuance_items (
         tenant_id uuid NOT NULL,
         request_id uuid NOT NULL,
         account_id uuid NOT NULL,
-        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','issued','failed')),
-        coupon_id uuid,
-        failure_reason text,
         PRIMARY KEY (tenant_id, request_id, account_id),
         FOREIGN KEY (tenant_id, request_id) REFERENCES issuance_requests (tenant_id, id),
         FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id)
       )`);
-    await q.query(`CREATE INDEX issuance_items_pending_idx ON issuance_items (tenant_id, request_id, account_id) WHERE status = 'pending'`);
+    await q.query(`
+      CREATE TABLE issuance_failures (
+        tenant_id uuid NOT NULL,
+        request_id uuid NOT NULL,
+        account_id uuid NOT NULL,
+        reason text NOT NULL,
+        at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (tenant_id, request_id, account_id),
+        FOREIGN KEY (tenant_id, request_id, account_id) REFERENCES issuance_items (tenant_id, request_id, account_id)
+      )`);
 
     // R7: a `once` template reaches an account at most once, ever. A claim is taken at submission
     // and kept once issued; it is released if the request or the account's item does not issue.
@@ -190,7 +199,7 @@ export class CouponIssuance1763890000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['coupon_ledger', 'coupons', 'template_account_claims', 'issuance_items', 'issuance_requests', 'coupon_templates', 'partner_budgets', 'products']) {
+    for (const t of ['coupon_ledger', 'coupons', 'template_account_claims', 'issuance_failures', 'issuance_items', 'issuance_requests', 'coupon_templates', 'partner_budgets', 'products']) {
       await q.query(`DROP TABLE ${t}`);
     }
   }

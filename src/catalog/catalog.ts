@@ -2,6 +2,7 @@ import { ForbiddenError } from '@casl/ability';
 import type { z } from 'zod';
 import type { Ctx } from '../http/context';
 import { conflict, notFound } from '../http/errors';
+import { updateReturning } from '../db/tx';
 import { productJson, type CreateProductBody, type ProductRow, type UpdateProductBody } from './product.schema';
 
 /** The vendor's product catalog (R15): the platform admin manages it, everyone reads it. */
@@ -32,7 +33,7 @@ export async function createProduct(ctx: Ctx, b: z.output<typeof CreateProductBo
 
 export async function updateProduct(ctx: Ctx, code: string, b: z.output<typeof UpdateProductBody>) {
   ForbiddenError.from(ctx.ability).throwUnlessCan('update', 'Product');
-  const [rows]: [ProductRow[]] = await ctx.ds.query(
+  const rows = await updateReturning<ProductRow>(ctx.ds,
     `UPDATE products SET name = coalesce($2, name), category = coalesce($3, category), refundable = coalesce($4, refundable),
             excluded_from_general = coalesce($5, excluded_from_general), marketplace = coalesce($6, marketplace), updated_at = now()
       WHERE code = $1 RETURNING ${COLUMNS}`,

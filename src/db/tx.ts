@@ -31,3 +31,13 @@ export async function inTransaction<T>(
     }
   }
 }
+
+/**
+ * UPDATE/DELETE ... RETURNING through TypeORM's postgres driver answers [rows, rowCount] (a SELECT
+ * or INSERT answers rows). This unwraps it, so a conditional update's "no row matched" is an
+ * empty array and never a two-element one.
+ */
+export async function updateReturning<T>(em: Pick<EntityManager, 'query'>, sql: string, params: unknown[]): Promise<T[]> {
+  const [rows] = (await em.query(sql, params)) as [T[], number];
+  return rows;
+}

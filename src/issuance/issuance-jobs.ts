@@ -45,9 +45,11 @@ export const issueRequest: ChunkedHandler<'issuance.issue'> = async ({ tenantId,
     [tenantId, requestId],
   );
   const chunk = config().ISSUANCE_CHUNK;
+  let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const [step]: { taken: number; issued: number; failed: number }[] = await ds.query(ISSUE_CHUNK_SQL, [tenantId, requestId, chunk]);
-    if (step.taken === 0) break;
+    const [step]: { taken: number; last: string | null }[] = await ds.query(ISSUE_CHUNK_SQL, [tenantId, requestId, chunk, after]);
+    if (step.taken === 0 || !step.last) break;
+    after = step.last;
     failpoint('issuance.after-chunk');
     const [p] = await ds.query(`SELECT issued_count, failed_count, total_accounts FROM issuance_requests WHERE tenant_id = $1 AND id = $2`, [tenantId, requestId]);
     await job.updateProgress({ issued: p.issued_count, failed: p.failed_count, total: p.total_accounts });
@@ -55,15 +57,21 @@ export const issueRequest: ChunkedHandler<'issuance.issue'> = async ({ tenantId,
   await inTransaction(ds, async (em) => {
     const r = await em.getRepository(IssuanceRequest).findOne({ where: { tenantId, id: requestId }, lock: { mode: 'pessimistic_write' } });
     if (!r || r.status !== 'issuing') return; // settled by an earlier delivery
-    const [pending]: { n: number }[] = await em.query(
-      `SELECT count(*)::int AS n FROM issuance_items WHERE tenant_id = $1 AND request_id = $2 AND status = 'pending'`,
+    // Settle from the facts (coupons and failure rows), not from counters: exact after any crash.
+    const [facts]: { issued: number; failed: number }[] = await em.query(
+      `SELECT (SELECT count(*) FROM coupons WHERE tenant_id = $1 AND request_id = $2)::int AS issued,
+              (SELECT count(*) FROM issuance_failures WHERE tenant_id = $1 AND request_id = $2)::int AS failed`,
       [tenantId, requestId],
     );
-    if (pending.n > 0) throw new Error(`${pending.n} items still pending; another delivery holds them`);
-    const failed: { account_id: string; failure_reason: string }[] = await em.query(
-      `SELECT account_id, failure_reason FROM issuance_items WHERE tenant_id = $1 AND request_id = $2 AND status = 'failed'`,
+    const pending = r.totalAccounts - facts.issued - facts.failed;
+    if (pending > 0) throw new Error(`${pending} accounts not yet settled; another delivery is still issuing`);
+    const failed: { account_id: string }[] = await em.query(
+      `SELECT account_id FROM issuance_failures WHERE tenant_id = $1 AND request_id = $2`,
       [tenantId, requestId],
     );
+    await em.query(`UPDATE issuance_requests SET issued_count = $3, failed_count = $4 WHERE tenant_id = $1 AND id = $2`, [
+      tenantId, requestId, facts.issued, facts.failed,
+    ]);
     if (failed.length) await releaseReservations(em, r, failed.map((f) => f.account_id));
     const to = failed.length ? 'issued_with_failures' : 'issued';
     await transition(em, null, r, to, failed.length ? `${failed.length} of ${r.totalAccounts} accounts failed` : null);

@@ -43,13 +43,17 @@ export async function listItems(ctx: Ctx, id: string, q: z.output<typeof ItemsQu
     if (!/^[0-9a-f-]{36}$/.test(after)) throw new AppError(400, 'validation_failed', 'invalid cursor', [{ field: 'query.cursor', code: 'invalid_cursor', message: 'not a cursor this API issued' }]);
   }
   const rows: ItemRow[] = await ctx.ds.query(
-    `SELECT i.account_id, a.name AS account_name, i.status, i.failure_reason, c.id AS coupon_id, c.status AS coupon_status,
-            c.face_value::text, c.balance::text
-       FROM issuance_items i
-       JOIN accounts a ON a.tenant_id = i.tenant_id AND a.id = i.account_id
-       LEFT JOIN coupons c ON c.tenant_id = i.tenant_id AND c.id = i.coupon_id
-      WHERE i.tenant_id = $1 AND i.request_id = $2 AND ($3::text IS NULL OR i.status = $3) AND ($4::uuid IS NULL OR i.account_id > $4)
-      ORDER BY i.account_id LIMIT $5`,
+    `SELECT * FROM (
+       SELECT i.account_id, a.name AS account_name,
+              CASE WHEN c.id IS NOT NULL THEN 'issued' WHEN f.reason IS NOT NULL THEN 'failed' ELSE 'pending' END AS status,
+              f.reason AS failure_reason, c.id AS coupon_id, c.status AS coupon_status, c.face_value::text, c.balance::text
+         FROM issuance_items i
+         JOIN accounts a ON a.tenant_id = i.tenant_id AND a.id = i.account_id
+         LEFT JOIN coupons c ON c.tenant_id = i.tenant_id AND c.request_id = i.request_id AND c.account_id = i.account_id
+         LEFT JOIN issuance_failures f ON f.tenant_id = i.tenant_id AND f.request_id = i.request_id AND f.account_id = i.account_id
+        WHERE i.tenant_id = $1 AND i.request_id = $2 AND ($4::uuid IS NULL OR i.account_id > $4)) x
+      WHERE ($3::text IS NULL OR x.status = $3)
+      ORDER BY x.account_id LIMIT $5`,
     [r.tenantId, r.id, q.status ?? null, after, q.limit + 1],
   );
   const items = rows.slice(0, q.limit).map((i) => ({

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Ctx } from '../http/context';
 import { AppError, conflict, forbidden, unprocessable } from '../http/errors';
 import { authorize, findReadable, subjectOf } from '../auth/scope';
-import { inTransaction } from '../db/tx';
+import { inTransaction, updateReturning } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';
 import { enqueueJob } from '../jobs/outbox';
 import { CouponTemplate } from '../templates/template.entity';
@@ -74,7 +74,7 @@ export async function submitRequest(ctx: Ctx, body: z.output<typeof SubmitReques
         });
       }
     }
-    const capped: unknown[] = await em.query(
+    const capped = await updateReturning<{ id: string }>(em,
       `UPDATE coupon_templates SET committed_count = committed_count + $3, committed_amount = committed_amount + $4,
               locked_at = coalesce(locked_at, now()), updated_at = now()
         WHERE tenant_id = $1 AND id = $2 AND status = 'active'

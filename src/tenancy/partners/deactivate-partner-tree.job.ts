@@ -1,25 +1,25 @@
 import type { Handler } from '../../jobs/run-job';
 import { recordAudit, type AuditEntry } from '../../audit/record-audit';
+import { updateReturning } from '../../db/tx';
 
 /**
  * After a partner is deactivated: its resellers (for a distributor), every account they own, the
  * users of all of them and their tokens. Set-based, in the job's one transaction.
  */
 export const deactivatePartnerTree: Handler<'tenancy.deactivate-partner-tree'> = async (p, { em, log }) => {
-  // UPDATE ... RETURNING through TypeORM's postgres driver answers [rows, rowCount].
-  const [children]: [{ id: string }[]] = await em.query(
+  const children = await updateReturning<{ id: string }>(em,
     `UPDATE partners SET status = 'deactivated', updated_at = now()
       WHERE tenant_id = $1 AND parent_id = $2 AND status = 'active' RETURNING id`,
     [p.tenantId, p.partnerId],
   );
   const partnerIds = [p.partnerId, ...children.map((c) => c.id)];
-  const [accounts]: [{ id: string }[]] = await em.query(
+  const accounts = await updateReturning<{ id: string }>(em,
     `UPDATE accounts SET status = 'deactivated', updated_at = now()
       WHERE tenant_id = $1 AND (partner_id = ANY($2::uuid[]) OR reseller_partner_id = ANY($2::uuid[])) AND status = 'active'
       RETURNING id`,
     [p.tenantId, partnerIds],
   );
-  const [users]: [{ id: string }[]] = await em.query(
+  const users = await updateReturning<{ id: string }>(em,
     `UPDATE users SET status = 'deactivated', updated_at = now()
       WHERE tenant_id = $1 AND partner_id = ANY($2::uuid[]) AND status = 'active' RETURNING id`,
     [p.tenantId, partnerIds],
