@@ -3,6 +3,7 @@ import { harness } from '../support/harness';
 import { call } from '../support/http';
 import { fingerprint } from '../support/db-fingerprint';
 import { buildWorld, type World } from '../support/world';
+import { ensureProducts, templateBody } from '../support/coupons-world';
 
 /**
  * Every write route: an unknown field, a wrong type, an oversize value, broken JSON and a bad path
@@ -15,6 +16,17 @@ interface WriteRoute {
   valid: (w: World) => Record<string, unknown>;
   typeField?: string; // a field to send with the wrong type
   longField?: string; // a string field to send oversize
+  admin?: boolean; // sent by the platform admin
+  bd?: boolean; // sent by the BD of the request's partner
+  reseller?: boolean; // sent by the reseller's admin
+  noId?: boolean; // its path parameter is not a uuid
+}
+
+function actorFor(route: WriteRoute, w: World): string {
+  if (route.admin || route.name === 'create partner') return w.admin.token;
+  if (route.bd) return route.path(w).includes(w.B.reqD) ? w.otherBd.token : w.bd.token;
+  if (route.reseller) return w.B.ra.token;
+  return w.A.pa.token;
 }
 
 const long = 'x'.repeat(10_000);
@@ -30,16 +42,27 @@ const ROUTES: WriteRoute[] = [
   { name: 'deactivate user', method: 'POST', path: (w) => `/v1/users/${w.A.pv.id}/deactivate`, valid: () => ({ reason: 'r' }), typeField: 'reason', longField: 'reason' },
   { name: 'create token', method: 'POST', path: (w) => `/v1/users/${w.A.po.id}/tokens`, valid: () => ({ name: 'ci' }), typeField: 'name', longField: 'name' },
   { name: 'revoke token', method: 'POST', path: (w) => `/v1/tokens/${w.A.po.tokenId}/revoke`, valid: () => ({}) },
+  { name: 'create product', method: 'POST', path: () => '/v1/products', valid: () => ({ code: `p${Date.now()}`, name: 'P', category: 'c' }), typeField: 'refundable', longField: 'name', admin: true },
+  { name: 'update product', method: 'PATCH', path: () => '/v1/products/cvm', valid: () => ({ name: 'CVM' }), typeField: 'marketplace', longField: 'category', admin: true, noId: true },
+  { name: 'set budget', method: 'PUT', path: (w) => `/v1/partners/${w.A.partner}/budgets/USD`, valid: () => ({ amount: '1000' }), typeField: 'amount', admin: true },
+  { name: 'create template', method: 'POST', path: () => '/v1/templates', valid: () => templateBody(), typeField: 'faceValue', longField: 'name' },
+  { name: 'update template', method: 'PATCH', path: (w) => `/v1/templates/${w.A.tplD}`, valid: () => ({ name: 'T2' }), typeField: 'description', longField: 'description' },
+  { name: 'submit request', method: 'POST', path: () => '/v1/issuance-requests', valid: (w) => ({ templateId: w.A.tplD, accountIds: [w.A.account] }), typeField: 'accountIds' },
+  { name: 'approve request', method: 'POST', path: (w) => `/v1/issuance-requests/${w.A.reqD}/approve`, valid: () => ({}), bd: true },
+  { name: 'reject request', method: 'POST', path: (w) => `/v1/issuance-requests/${w.B.reqD}/reject`, valid: () => ({ reason: 'no' }), typeField: 'reason', longField: 'reason', bd: true },
+  { name: 'cancel request', method: 'POST', path: (w) => `/v1/issuance-requests/${w.B.reqR}/cancel`, valid: () => ({}), reseller: true },
+  { name: 'archive template', method: 'POST', path: (w) => `/v1/templates/${w.A.tplD}/archive`, valid: () => ({}) },
 ];
 
 describe('bad input on every write route is 400 and writes nothing', () => {
   let w: World;
   before(async () => {
+    await ensureProducts();
     w = await buildWorld(harness.ds);
   });
 
   const refused = async (route: WriteRoute, body: unknown, field: string, path = route.path(w)) => {
-    const token = route.name === 'create partner' ? w.admin.token : w.A.pa.token;
+    const token = actorFor(route, w);
     const before = await fingerprint(harness.ds);
     const res = await call(route.method, path, { token, body });
     expect(res.status, JSON.stringify(res.body)).to.equal(400);
@@ -69,7 +92,7 @@ describe('bad input on every write route is 400 and writes nothing', () => {
     it(`${route.name}: malformed JSON is 400`, async () => {
       await refused(route, '{"name": ', 'body');
     });
-    if (!route.name.startsWith('create') || route.name === 'create token') {
+    if ((!route.name.startsWith('create') || route.name === 'create token') && !route.noId && route.name !== 'submit request') {
       it(`${route.name}: a path id that is not a uuid is 400 naming it`, async () => {
         await refused(route, route.valid(w), 'params.id', route.path(w).replace(/[0-9a-f-]{36}/, 'not-a-uuid'));
       });
@@ -100,9 +123,9 @@ describe('bad input on every write route is 400 and writes nothing', () => {
 
   it('each valid body is accepted, so the refusals above are about the bad part alone', async () => {
     for (const route of ROUTES) {
-      const token = route.name === 'create partner' ? w.admin.token : w.A.pa.token;
+      const token = actorFor(route, w);
       const res = await call(route.method, route.path(w), { token, body: route.valid(w) });
-      expect(res.status, `${route.name}: ${JSON.stringify(res.body)}`).to.be.oneOf([200, 201]);
+      expect(res.status, `${route.name}: ${JSON.stringify(res.body)}`).to.equal(route.name.startsWith('create') || route.name === 'submit request' ? 201 : 200);
     }
   });
 });

@@ -1,6 +1,9 @@
 import type { DataSource } from 'typeorm';
 
-const TABLES = ['partners', 'accounts', 'users', 'api_tokens', 'audit_events', 'outbox', 'job_completions'];
+const TABLES = [
+  'partners', 'accounts', 'users', 'api_tokens', 'audit_events', 'outbox', 'job_completions', 'products', 'partner_budgets',
+  'coupon_templates', 'issuance_requests', 'issuance_items', 'issuance_failures', 'template_account_claims', 'coupons', 'coupon_ledger',
+];
 
 /**
  * A digest of every row of every table: equal before and after means nothing was written. A token's

@@ -27,6 +27,12 @@ export interface Tree {
   ao: Person; // account_owner of `account`
   af: Person;
   am: Person;
+  tplD: string; // a vendor-borne template of the distributor
+  tplR: string; // a partner-borne template of the reseller
+  reqD: string; // the distributor's vendor-borne request, pending its BD
+  reqR: string; // the reseller's partner-borne request, just submitted
+  couponD: string; // a coupon of `account`, issued by the distributor
+  couponR: string; // a coupon of `resellerCustomer`, issued by the reseller
 }
 
 export interface World {
@@ -70,8 +76,7 @@ export async function buildWorld(ds: DataSource): Promise<World> {
       `INSERT INTO accounts (tenant_id, id, partner_id, kind, reseller_partner_id, name) VALUES ('${t}', '${resellerAccount}', '${t}', 'reseller', '${reseller}', 'res-acct-${key}')`,
       `INSERT INTO accounts (tenant_id, id, partner_id, kind, name) VALUES ('${t}', '${account}', '${t}', 'customer', 'cust1-${key}'), ('${t}', '${account2}', '${t}', 'customer', 'cust2-${key}'), ('${t}', '${resellerCustomer}', '${reseller}', 'customer', 'rcust-${key}')`,
     );
-    return {
-      partner: t, reseller, resellerAccount, account, account2, resellerCustomer,
+    const people = {
       pa: person('partner_admin', `pa${key}`, t, t, null),
       po: person('partner_operator', `po${key}`, t, t, null),
       pv: person('partner_viewer', `pv${key}`, t, t, null),
@@ -81,6 +86,31 @@ export async function buildWorld(ds: DataSource): Promise<World> {
       af: person('account_finance', `af${key}`, t, t, account),
       am: person('account_member', `am${key}`, t, t, account),
     };
+    const [tplD, tplR, reqD, reqR, doneD, doneR, couponD, couponR] = Array.from({ length: 8 }, () => randomUUID());
+    const template = (id: string, partner: string, bearer: string) =>
+      `INSERT INTO coupon_templates (tenant_id, id, partner_id, name, currency, face_value, cost_bearer, issue_limit, validity_kind, valid_days, usage, billing_modes, locked_at)
+       VALUES ('${t}', '${id}', '${partner}', 'tpl-${key}', 'USD', 5000, '${bearer}', 'unlimited', 'relative', 30, 'reusable', '{payg}', now())`;
+    const request = (id: string, partner: string, tpl: string, bearer: string, status: string, acct: string, by: Person) =>
+      `INSERT INTO issuance_requests (tenant_id, id, partner_id, template_id, cost_bearer, currency, face_value, total_accounts, total_face_value, status, submitted_by, expires_at)
+       VALUES ('${t}', '${id}', '${partner}', '${tpl}', '${bearer}', 'USD', 5000, 1, 5000, '${status}', '${by.id}', now() + interval '7 days');
+       INSERT INTO issuance_items (tenant_id, request_id, account_id) VALUES ('${t}', '${id}', '${acct}')`;
+    const coupon = (id: string, partner: string, tpl: string, req: string, acct: string) =>
+      `INSERT INTO coupons (tenant_id, id, account_id, partner_id, template_id, request_id, currency, face_value, balance, status, cost_bearer, usage,
+                            valid_from, valid_until, product_codes, billing_modes, scenarios, allow_promotional, rules)
+       VALUES ('${t}', '${id}', '${acct}', '${partner}', '${tpl}', '${req}', 'USD', 5000, 5000, 'unused', 'partner', 'reusable',
+               now(), now() + interval '30 days', '{}', '{payg}', '{}', false, '{}');
+       INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after) VALUES ('${t}', '${id}', '${acct}', 'issue', 5000, 5000)`;
+    sql.push(
+      template(tplD, t, 'vendor'),
+      template(tplR, reseller, 'partner'),
+      request(reqD, t, tplD, 'vendor', 'pending_approval', account, people.pa),
+      request(reqR, reseller, tplR, 'partner', 'submitted', resellerCustomer, people.ra),
+      request(doneD, t, tplD, 'vendor', 'issued', account, people.pa),
+      request(doneR, reseller, tplR, 'partner', 'issued', resellerCustomer, people.ra),
+      coupon(couponD, t, tplD, doneD, account),
+      coupon(couponR, reseller, tplR, doneR, resellerCustomer),
+    );
+    return { partner: t, reseller, resellerAccount, account, account2, resellerCustomer, ...people, tplD, tplR, reqD, reqR, couponD, couponR };
   };
   const A = tree('a', bd);
   const B = tree('b', otherBd);

@@ -17,12 +17,15 @@ const actor = (w: World, r: RoleKey): Person => (r === 'admin' ? w.admin : r ===
 // The object each role acts on in a tree: its own where it has one, else the distributor's.
 const partnerOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.reseller : t.partner);
 const accountOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.resellerCustomer : t.account);
+const tplOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.tplR : t.tplD);
+const reqOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.reqR : t.reqD);
+const couponOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.couponR : t.couponD);
 const userOf = (t: Tree, r: RoleKey): Person =>
   ({ admin: t.po, bd: t.po, pa: t.po, po: t.pv, pv: t.po, ra: t.ro, ao: t.af, af: t.am, am: t.af })[r];
 
 interface Case {
   name: string;
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   path: (t: Tree, r: RoleKey) => string;
   body?: unknown;
   own: Record<RoleKey, number>;
@@ -46,6 +49,25 @@ const CASES: Case[] = [
   { name: 'create token for user', method: 'POST', path: (t, r) => `/v1/users/${userOf(t, r).id}/tokens`, body: { name: 'ci' }, own: row([201, 404, 201, 403, 403, 201, 201, 403, 403]) },
   { name: 'list user tokens', method: 'GET', path: (t, r) => `/v1/users/${userOf(t, r).id}/tokens`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 200]) },
   { name: 'revoke user token', method: 'POST', path: (t, r) => `/v1/tokens/${userOf(t, r).tokenId}/revoke`, own: row([200, 404, 200, 404, 404, 200, 200, 404, 404]) },
+  // Templates (R4, R6): partner admins and operators design them; viewers, BDs and platform admins read.
+  { name: 'read template', method: 'GET', path: (t, r) => `/v1/templates/${tplOf(t, r)}`, own: row([200, 200, 200, 200, 200, 200, 404, 404, 404]) },
+  { name: 'rename template', method: 'PATCH', path: (t, r) => `/v1/templates/${tplOf(t, r)}`, body: { name: 'renamed' }, own: row([403, 403, 200, 200, 403, 200, 404, 404, 404]) },
+  { name: 'archive template', method: 'POST', path: (t, r) => `/v1/templates/${tplOf(t, r)}/archive`, own: row([403, 403, 200, 200, 403, 200, 404, 404, 404]) },
+  { name: 'template history', method: 'GET', path: (t, r) => `/v1/templates/${tplOf(t, r)}/history`, own: row([200, 200, 200, 200, 200, 200, 404, 404, 404]) },
+  // Issuance requests (R2, R9, R12): the partner submits and cancels; only the partner's BD decides.
+  { name: 'read request', method: 'GET', path: (t, r) => `/v1/issuance-requests/${reqOf(t, r)}`, own: row([200, 200, 200, 200, 200, 200, 404, 404, 404]) },
+  { name: 'request items', method: 'GET', path: (t, r) => `/v1/issuance-requests/${reqOf(t, r)}/items`, own: row([200, 200, 200, 200, 200, 200, 404, 404, 404]) },
+  { name: 'request history', method: 'GET', path: (t, r) => `/v1/issuance-requests/${reqOf(t, r)}/history`, own: row([200, 200, 200, 200, 200, 200, 404, 404, 404]) },
+  { name: 'approval detail', method: 'GET', path: (t, r) => `/v1/approval-queue/${reqOf(t, r)}`, own: row([200, 200, 200, 200, 200, 200, 404, 404, 404]) },
+  { name: 'cancel request', method: 'POST', path: (t, r) => `/v1/issuance-requests/${reqOf(t, r)}/cancel`, own: row([403, 403, 200, 200, 403, 200, 404, 404, 404]) },
+  { name: 'approve request', method: 'POST', path: (t, r) => `/v1/issuance-requests/${reqOf(t, r)}/approve`, own: row([403, 200, 403, 403, 403, 403, 404, 404, 404]) },
+  { name: 'reject request', method: 'POST', path: (t, r) => `/v1/issuance-requests/${reqOf(t, r)}/reject`, body: { reason: 'matrix' }, own: row([403, 200, 403, 403, 403, 403, 404, 404, 404]) },
+  // Coupons (R12, R13): the account's owner and finance users, and the issuing partner; never a member.
+  { name: 'read coupon', method: 'GET', path: (t, r) => `/v1/coupons/${couponOf(t, r)}`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 404]) },
+  { name: 'coupon history', method: 'GET', path: (t, r) => `/v1/coupons/${couponOf(t, r)}/history`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 404]) },
+  // Budgets (R5): the platform admin sets them; the partner reads its own.
+  { name: 'read budgets', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
+  { name: 'set budget', method: 'PUT', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets/USD`, body: { amount: '100000' }, own: row([200, 403, 403, 403, 403, 403, 404, 404, 404]) },
 ];
 
 describe('R1 R2 R3 isolation matrix: every object route x every role x own and other tenant', () => {
