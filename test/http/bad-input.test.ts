@@ -11,7 +11,7 @@ import { ensureProducts, templateBody } from '../support/coupons-world';
  */
 interface WriteRoute {
   name: string;
-  method: 'POST' | 'PATCH';
+  method: 'POST' | 'PATCH' | 'PUT';
   path: (w: World) => string;
   valid: (w: World) => Record<string, unknown>;
   typeField?: string; // a field to send with the wrong type
