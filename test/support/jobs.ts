@@ -12,13 +12,13 @@ import { handlers } from '../../workers/handlers';
  * for a job id whether it finished before or after the test asked (events, never sleeps).
  */
 export class JobWatcher {
-  private readonly done = new Map<string, string>();
-  private readonly failed = new Map<string, string>();
-  private readonly waiters = new Map<string, { resolve: (v: string) => void; reject: (e: Error) => void }[]>();
+  private readonly done = new Map<string, string[]>();
+  private readonly failed = new Map<string, string[]>();
+  private readonly waiters: { jobId: string; kind: 'done' | 'failed'; nth: number; resolve: (v: string) => void }[] = [];
   private constructor(private readonly events: QueueEvents[]) {
     for (const e of events) {
-      e.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, String(returnvalue), null));
-      e.on('failed', ({ jobId, failedReason }) => this.settle(jobId, null, failedReason));
+      e.on('completed', ({ jobId, returnvalue }) => this.record(this.done, jobId, String(returnvalue)));
+      e.on('failed', ({ jobId, failedReason }) => this.record(this.failed, jobId, failedReason));
     }
   }
 
@@ -28,26 +28,38 @@ export class JobWatcher {
     return new JobWatcher(events);
   }
 
-  private settle(jobId: string, value: string | null, failure: string | null): void {
-    if (value !== null) this.done.set(jobId, value);
-    // A failed attempt may be retried; only report failure to waiters if nothing completes.
-    else this.failed.set(jobId, failure ?? 'failed');
-    if (value !== null) for (const w of this.waiters.get(jobId) ?? []) w.resolve(value);
-    if (value !== null) this.waiters.delete(jobId);
+  private record(into: Map<string, string[]>, jobId: string, value: string): void {
+    const list = into.get(jobId) ?? [];
+    list.push(value);
+    into.set(jobId, list);
+    this.flush();
   }
 
-  completion(jobId: string): Promise<string> {
-    const seen = this.done.get(jobId);
-    if (seen !== undefined) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const list = this.waiters.get(jobId) ?? [];
-      list.push({ resolve, reject });
-      this.waiters.set(jobId, list);
+  private flush(): void {
+    for (const w of [...this.waiters]) {
+      const seen = (w.kind === 'done' ? this.done : this.failed).get(w.jobId) ?? [];
+      if (seen.length >= w.nth) {
+        this.waiters.splice(this.waiters.indexOf(w), 1);
+        w.resolve(seen[w.nth - 1]);
+      }
+    }
+  }
+
+  private wait(kind: 'done' | 'failed', jobId: string, nth: number): Promise<string> {
+    return new Promise((resolve) => {
+      this.waiters.push({ jobId, kind, nth, resolve });
+      this.flush();
     });
   }
 
-  failures(jobId: string): string | undefined {
-    return this.failed.get(jobId);
+  /** The return value of the job's `nth` completion (a job id can complete again once replayed). */
+  completion(jobId: string, nth = 1): Promise<string> {
+    return this.wait('done', jobId, nth);
+  }
+
+  /** The reason of the job's `nth` failed attempt. */
+  failure(jobId: string, nth = 1): Promise<string> {
+    return this.wait('failed', jobId, nth);
   }
 
   async close(): Promise<void> {
