@@ -9,6 +9,14 @@ import { insertUser } from '../tenancy/users/insert-user';
 import { User, type Role } from '../tenancy/users/user.entity';
 import { mintToken } from '../auth/tokens/token-admin';
 import { exitOnConfigError } from '../shared/exit-on-config-error';
+import type { DataSource } from 'typeorm';
+import type { Actor } from '../auth/actor';
+import type { Ctx } from '../http/context';
+import { defineAbilityFor } from '../auth/abilities';
+import { logger } from '../logger';
+import { createTemplate } from '../templates/template-admin';
+import { CreateTemplateBody } from '../templates/template.schema';
+import { submitRequest } from '../issuance/submit-request';
 
 /**
  * The demo: a platform admin, a BD, a distributor assigned to the BD with a tier-2 reseller under
@@ -24,6 +32,45 @@ const IDS = {
 async function user(em: EntityManager, email: string, role: Role, where: { tenantId: string | null; partnerId: string | null; accountId: string | null }) {
   const found = await em.getRepository(User).findOneBy({ email });
   return found ?? insertUser(em, null, { email, name: email.split('@')[0], role, ...where });
+}
+
+/**
+ * Catalog, templates and requests, through the real services: a partner-borne request that the
+ * workers issue to Acme and Globex once they start, and a vendor-borne one waiting in the BD's queue.
+ */
+async function seedCoupons(ds: DataSource): Promise<void> {
+  await ds.query(
+    `INSERT INTO products (code, name, category, refundable, excluded_from_general, marketplace) VALUES
+       ('cvm', 'Cloud Virtual Machine', 'compute', true, false, false),
+       ('mysql', 'Managed MySQL', 'database', true, false, false),
+       ('cos', 'Object Storage', 'storage', true, false, false),
+       ('support', 'Premium Support', 'service', false, true, false),
+       ('mkt-firewall', 'Marketplace Firewall', 'security', true, false, true)
+     ON CONFLICT (code) DO NOTHING`,
+  );
+  const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM coupon_templates WHERE partner_id = $1`, [IDS.distributor]);
+  if (n > 0) return;
+  const admin = await ds.getRepository(User).findOneByOrFail({ email: 'admin@northwind.example' });
+  const actor: Actor = { userId: admin.id, role: 'partner_admin', tenantId: IDS.distributor, partnerId: IDS.distributor, partnerTier: 1, accountId: null, bdTenantIds: [] };
+  const ctx: Ctx = { actor, ability: defineAbilityFor(actor), log: logger, requestId: 'seed', ds };
+  const welcome = await createTemplate(
+    ctx,
+    CreateTemplateBody.parse({
+      name: 'Welcome credit', description: 'USD 50 for compute and databases', currency: 'USD', faceValue: '5000',
+      costBearer: 'partner', issueLimit: 'once', validity: { kind: 'relative', days: 90 }, usage: 'reusable',
+      productCodes: ['cvm', 'mysql'], billingModes: ['prepaid', 'payg'], scenarios: ['purchase', 'renewal'],
+    }),
+  );
+  const growth = await createTemplate(
+    ctx,
+    CreateTemplateBody.parse({
+      name: 'Vendor growth fund', currency: 'USD', faceValue: '20000', costBearer: 'vendor', issueLimit: 'unlimited',
+      validity: { kind: 'relative', days: 180 }, usage: 'reusable', billingModes: ['prepaid'], scenarios: ['purchase', 'upgrade'],
+      minSpend: '50000',
+    }),
+  );
+  await submitRequest(ctx, { templateId: welcome.id, accountIds: [IDS.accounts[0], IDS.accounts[1]] });
+  await submitRequest(ctx, { templateId: growth.id, accountIds: [IDS.accounts[0], IDS.accounts[2]] });
 }
 
 async function seed(): Promise<void> {
@@ -70,6 +117,7 @@ async function seed(): Promise<void> {
     for (const p of people) out.push({ role: p.role, email: p.email, token: (await mintToken(em, null, p, 'demo')).token });
     return out;
   });
+  await seedCoupons(ds);
   await ds.destroy();
 
   const file = path.join(process.cwd(), '.local', 'demo-tokens.json');
