@@ -39,3 +39,13 @@ export async function paginate<T extends ObjectLiteral & { createdAt: Date; id: 
       : null;
   return { items, nextCursor };
 }
+
+/** `alias.column = value` for each filter that was given; absent (undefined) filters add nothing. */
+export function whereEquals<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, filters: Record<string, unknown>): SelectQueryBuilder<T> {
+  for (const [column, value] of Object.entries(filters)) {
+    if (value === undefined) continue;
+    if (!/^[a-z_]+$/.test(column)) throw new Error(`not a column name: ${column}`);
+    qb.andWhere(`"${qb.alias}"."${column}" = :f_${column}`, { [`f_${column}`]: value });
+  }
+  return qb;
+}

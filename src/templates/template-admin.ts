@@ -6,7 +6,7 @@ import { AppError, conflict, unprocessable } from '../http/errors';
 import { authorize, findReadable, scopedQuery } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';
-import { paginate } from '../http/pagination';
+import { paginate, whereEquals } from '../http/pagination';
 import { unknownProducts } from '../catalog/catalog';
 import { Partner } from '../tenancy/partners/partner.entity';
 import { CouponTemplate } from './template.entity';
@@ -63,10 +63,7 @@ export async function getTemplate(ctx: Ctx, id: string) {
 
 export async function listTemplates(ctx: Ctx, q: z.output<typeof ListTemplatesQuery>) {
   const qb = scopedQuery(ctx, ctx.ds.manager, CouponTemplate, 'Template');
-  if (q.status) qb.andWhere('x.status = :status', { status: q.status });
-  if (q.costBearer) qb.andWhere('x.cost_bearer = :cb', { cb: q.costBearer });
-  if (q.currency) qb.andWhere('x.currency = :cur', { cur: q.currency });
-  if (q.partnerId) qb.andWhere('x.partner_id = :pid', { pid: q.partnerId });
+  whereEquals(qb, { status: q.status, cost_bearer: q.costBearer, currency: q.currency, partner_id: q.partnerId });
   const result = await paginate(qb, { ...q, direction: q.order === 'newest' ? 'DESC' : 'ASC' });
   return { items: result.items.map(templateJson), nextCursor: result.nextCursor };
 }

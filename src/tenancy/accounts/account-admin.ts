@@ -4,7 +4,7 @@ import { unprocessable } from '../../http/errors';
 import { authorize, findReadable, scopedQuery } from '../../auth/scope';
 import { inTransaction } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
-import { paginate } from '../../http/pagination';
+import { paginate, whereEquals } from '../../http/pagination';
 import { deactivate, revokeTokensWhere } from '../deactivate';
 import { insertUser } from '../users/insert-user';
 import { userJson } from '../users/user.schema';
@@ -43,9 +43,7 @@ export async function getAccount(ctx: Ctx, id: string) {
 
 export async function listAccounts(ctx: Ctx, q: z.output<typeof ListAccountsQuery>) {
   const qb = scopedQuery(ctx, ctx.ds.manager, Account, 'Account');
-  if (q.kind) qb.andWhere('x.kind = :kind', { kind: q.kind });
-  if (q.status) qb.andWhere('x.status = :status', { status: q.status });
-  if (q.partnerId) qb.andWhere('x.partner_id = :partnerId', { partnerId: q.partnerId });
+  whereEquals(qb, { kind: q.kind, status: q.status, partner_id: q.partnerId });
   if (q.q) qb.andWhere(`x.name ILIKE :q ESCAPE '\\'`, { q: `%${q.q.replace(/[\\%_]/g, '\\$&')}%` });
   const result = await paginate(qb, q);
   return { items: result.items.map(accountJson), nextCursor: result.nextCursor };

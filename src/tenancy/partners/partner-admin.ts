@@ -5,7 +5,7 @@ import { authorize, findReadable, scopedQuery } from '../../auth/scope';
 import { inTransaction } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
 import { enqueueJob } from '../../jobs/outbox';
-import { paginate } from '../../http/pagination';
+import { paginate, whereEquals } from '../../http/pagination';
 import { deactivate } from '../deactivate';
 import { Partner } from './partner.entity';
 import { partnerJson, type ListPartnersQuery, type UpdatePartnerBody } from './partner.schema';
@@ -17,9 +17,7 @@ export async function getPartner(ctx: Ctx, id: string) {
 
 export async function listPartners(ctx: Ctx, q: z.output<typeof ListPartnersQuery>) {
   const qb = scopedQuery(ctx, ctx.ds.manager, Partner, 'Partner');
-  if (q.tier) qb.andWhere('x.tier = :tier', { tier: q.tier });
-  if (q.status) qb.andWhere('x.status = :status', { status: q.status });
-  if (q.parentId) qb.andWhere('x.parent_id = :parentId', { parentId: q.parentId });
+  whereEquals(qb, { tier: q.tier, status: q.status, parent_id: q.parentId });
   const result = await paginate(qb, q);
   return { items: result.items.map(partnerJson), nextCursor: result.nextCursor };
 }

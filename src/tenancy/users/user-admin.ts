@@ -4,7 +4,7 @@ import { conflict, unprocessable } from '../../http/errors';
 import { authorize, findReadable, scopedQuery } from '../../auth/scope';
 import { inTransaction } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
-import { paginate } from '../../http/pagination';
+import { paginate, whereEquals } from '../../http/pagination';
 import { deactivate, revokeTokensWhere } from '../deactivate';
 import { Account } from '../accounts/account.entity';
 import { Partner } from '../partners/partner.entity';
@@ -54,10 +54,7 @@ export async function getUser(ctx: Ctx, id: string) {
 
 export async function listUsers(ctx: Ctx, q: z.output<typeof ListUsersQuery>) {
   const qb = scopedQuery(ctx, ctx.ds.manager, User, 'User');
-  if (q.role) qb.andWhere('x.role = :role', { role: q.role });
-  if (q.status) qb.andWhere('x.status = :status', { status: q.status });
-  if (q.partnerId) qb.andWhere('x.partner_id = :partnerId', { partnerId: q.partnerId });
-  if (q.accountId) qb.andWhere('x.account_id = :accountId', { accountId: q.accountId });
+  whereEquals(qb, { role: q.role, status: q.status, partner_id: q.partnerId, account_id: q.accountId });
   const result = await paginate(qb, q);
   return { items: result.items.map(userJson), nextCursor: result.nextCursor };
 }
