@@ -28,6 +28,8 @@ const schema = z.object({
   APPROVAL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(90 * 24 * 3600).default(7 * 24 * 3600),
   // Coupons inserted per statement when issuing: one round trip per chunk.
   ISSUANCE_CHUNK: z.coerce.number().int().min(1).max(10000).default(2500),
+  // How often the expiry sweep runs (R14); 0 turns the schedule off (tests run the sweep themselves).
+  SWEEP_EVERY_MS: z.coerce.number().int().min(0).max(24 * 3600 * 1000).default(60_000),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

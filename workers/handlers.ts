@@ -1,6 +1,7 @@
 import type { Handlers } from '../src/jobs/run-job';
 import { deactivatePartnerTree } from '../src/tenancy/partners/deactivate-partner-tree.job';
 import { expireRequest, issueRequest, routeRequest } from '../src/issuance/issuance-jobs';
+import { expireCoupons } from '../src/coupons/expire-sweep.job';
 
 /** Every job of src/jobs/job-types.ts has its handler here; the compiler and the start both check. */
 export const handlers: Handlers = {
@@ -8,4 +9,5 @@ export const handlers: Handlers = {
   'issuance.route': routeRequest,
   'issuance.expire': expireRequest,
   'issuance.issue': issueRequest,
+  'coupons.expire-sweep': expireCoupons,
 };

@@ -3,72 +3,34 @@ import type { DataSource } from 'typeorm';
 import { z } from '../http/zod';
 import type { Ctx } from '../http/context';
 import { route } from '../http/route';
-import { Id, IdParams } from '../http/schemas';
+import { IdParams } from '../http/schemas';
 import { findReadable } from '../auth/scope';
 import { history, HistoryJson } from '../audit/history';
 import { Coupon } from './coupon.entity';
-
-export const CouponJson = z
-  .object({
-    id: Id,
-    accountId: Id,
-    partnerId: Id,
-    templateId: Id,
-    requestId: Id,
-    currency: z.string(),
-    faceValue: z.string(),
-    balance: z.string(),
-    status: z.enum(['unused', 'used', 'expired', 'pending_activation', 'revoked']),
-    costBearer: z.enum(['vendor', 'partner']),
-    usage: z.enum(['one_time', 'reusable']),
-    validFrom: z.string(),
-    validUntil: z.string(),
-    scope: z.object({
-      productCodes: z.array(z.string()).describe('Empty: a general coupon'),
-      billingModes: z.array(z.string()),
-      scenarios: z.array(z.string()),
-      minSpend: z.string().nullable(),
-      maxDurationMonths: z.number().nullable(),
-      allowPromotional: z.boolean(),
-    }),
-    rules: z.record(z.string(), z.unknown()).describe('The template\'s rules as they were at issuance (R8)'),
-    issuedAt: z.string(),
-  })
-  .openapi('Coupon');
-
-export function couponJson(c: Coupon): z.infer<typeof CouponJson> {
-  return {
-    id: c.id,
-    accountId: c.accountId,
-    partnerId: c.partnerId,
-    templateId: c.templateId,
-    requestId: c.requestId,
-    currency: c.currency,
-    faceValue: c.faceValue.toString(),
-    balance: c.balance.toString(),
-    status: c.status,
-    costBearer: c.costBearer,
-    usage: c.usage,
-    validFrom: c.validFrom.toISOString(),
-    validUntil: c.validUntil.toISOString(),
-    scope: {
-      productCodes: c.productCodes,
-      billingModes: c.billingModes,
-      scenarios: c.scenarios,
-      minSpend: c.minSpend?.toString() ?? null,
-      maxDurationMonths: c.maxDurationMonths,
-      allowPromotional: c.allowPromotional,
-    },
-    rules: c.rules,
-    issuedAt: c.issuedAt.toISOString(),
-  };
-}
+import { couponJson, CouponJson } from './coupon-json';
+import { couponLedger, listCoupons, streamLedgerCsv } from './wallet';
+import { CouponPage, LedgerPage, LedgerQuery, WalletQuery } from './wallet.schema';
 
 async function getCoupon(ctx: Ctx, id: string) {
   return couponJson(await findReadable(ctx, ctx.ds.manager, Coupon, 'Coupon', id));
 }
 
 export function couponRoutes(r: Router, ds: DataSource): void {
+  route(r, ds, {
+    method: 'get', path: '/v1/coupons', tags: ['Coupons'], errors: [403],
+    summary: 'The wallet: coupons in your scope, newest first, with status, balance, validity and scope (R13, R14)',
+    query: WalletQuery, response: CouponPage, handler: (ctx, { query }) => listCoupons(ctx, query),
+  });
+  route(r, ds, {
+    method: 'get', path: '/v1/coupons/:id/ledger', tags: ['Coupons'], errors: [404],
+    summary: 'Deduction details: every change of the balance, oldest first (R25)',
+    params: IdParams, query: LedgerQuery, response: LedgerPage, handler: (ctx, { params, query }) => couponLedger(ctx, params.id, query),
+  });
+  route(r, ds, {
+    method: 'get', path: '/v1/coupons/:id/ledger.csv', tags: ['Coupons'], errors: [404], produces: 'text/csv',
+    summary: 'The ledger as a CSV download (R25)', params: IdParams, response: z.string(),
+    handler: (ctx, { params }, res) => streamLedgerCsv(ctx, params.id, res),
+  });
   route(r, ds, {
     method: 'get', path: '/v1/coupons/:id', tags: ['Coupons'], summary: 'One coupon (its account, or the issuing partner)', errors: [404],
     params: IdParams, response: CouponJson, handler: (ctx, { params }) => getCoupon(ctx, params.id),

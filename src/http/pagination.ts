@@ -2,7 +2,7 @@ import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { z } from './zod';
 import { AppError } from './errors';
 
-// Keyset pagination on (created_at, id): stable under inserts, and every page costs one index
+// Keyset pagination on (created_at, id) (or another instant column): stable under inserts, and every page costs one index
 // range scan however deep it is. The cursor is opaque to clients.
 const CursorShape = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
 
@@ -19,23 +19,25 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export async function paginate<T extends ObjectLiteral & { createdAt: Date; id: string }>(
+export async function paginate<T extends ObjectLiteral & { id: string }>(
   qb: SelectQueryBuilder<T>,
   opts: { limit: number; cursor?: string; direction?: 'ASC' | 'DESC' },
+  key: keyof T & string = 'createdAt',
 ): Promise<Page<T>> {
   const a = qb.alias;
   const dir = opts.direction ?? 'ASC';
+  const column = qb.expressionMap.mainAlias!.metadata.findColumnWithPropertyName(key)!.databaseName;
   if (opts.cursor) {
     const [at, id] = decode(opts.cursor);
     const op = dir === 'ASC' ? '>' : '<';
-    qb.andWhere(`("${a}"."created_at", "${a}"."id") ${op} (:cursorAt::timestamptz, :cursorId::uuid)`, { cursorAt: at, cursorId: id });
+    qb.andWhere(`("${a}"."${column}", "${a}"."id") ${op} (:cursorAt::timestamptz, :cursorId::uuid)`, { cursorAt: at, cursorId: id });
   }
-  const rows = await qb.orderBy(`${a}.createdAt`, dir).addOrderBy(`${a}.id`, dir).take(opts.limit + 1).getMany();
+  const rows = await qb.orderBy(`${a}.${key}`, dir).addOrderBy(`${a}.id`, dir).take(opts.limit + 1).getMany();
   const items = rows.slice(0, opts.limit);
   const last = items[items.length - 1];
   const nextCursor =
     rows.length > opts.limit && last
-      ? Buffer.from(JSON.stringify([last.createdAt.toISOString(), last.id])).toString('base64url')
+      ? Buffer.from(JSON.stringify([(last[key] as Date).toISOString(), last.id])).toString('base64url')
       : null;
   return { items, nextCursor };
 }

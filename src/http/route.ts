@@ -20,7 +20,9 @@ export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject 
   response: ZodType;
   status?: 200 | 201 | 202 | 204;
   errors?: number[]; // statuses this route can answer besides 400/401/500
-  handler: (ctx: Ctx, input: { params: Out<P>; query: Out<Q>; body: Out<B> }) => Promise<unknown>;
+  /** text/csv: the handler streams the body itself to `res` and returns nothing. */
+  produces?: 'application/json' | 'text/csv';
+  handler: (ctx: Ctx, input: { params: Out<P>; query: Out<Q>; body: Out<B> }, res: Response) => Promise<unknown>;
 }
 
 const errorResponse = (description: string) => ({
@@ -73,7 +75,7 @@ export function route<P extends AnyObject | undefined, Q extends AnyObject | und
       body: spec.body ? { required: true, content: { 'application/json': { schema: spec.body } } } : undefined,
     },
     responses: {
-      [status]: { description: 'Success', content: { 'application/json': { schema: spec.response } } },
+      [status]: { description: 'Success', content: { [spec.produces ?? 'application/json']: { schema: spec.response } } },
       400: errorResponse('Invalid input: unknown field, wrong type or out of range'),
       401: errorResponse('Missing, malformed, unknown or revoked token'),
       ...Object.fromEntries((spec.errors ?? [403, 404]).map((s) => [s, errorResponse(ERROR_TEXT[s] ?? 'Error')])),
@@ -93,7 +95,8 @@ export function route<P extends AnyObject | undefined, Q extends AnyObject | und
       requestId: String(req.id),
       ds,
     };
-    const result = await spec.handler(ctx, input);
+    const result = await spec.handler(ctx, input, res);
+    if (spec.produces === 'text/csv') return;
     if (status === 204) res.status(204).end();
     else res.status(status).json(result);
   });

@@ -20,6 +20,8 @@ export const JOBS = {
   'issuance.route': { queue: 'issuance', mode: 'transaction', payload: RequestRef },
   'issuance.expire': { queue: 'issuance', mode: 'transaction', payload: RequestRef },
   'issuance.issue': { queue: 'issuance', mode: 'chunked', payload: RequestRef },
+  // Scheduled (every SWEEP_EVERY_MS), not relayed: it follows the clock, not a committed change.
+  'coupons.expire-sweep': { queue: 'coupons', mode: 'chunked', payload: z.strictObject({}) },
 } as const;
 
 export type JobName = keyof typeof JOBS;

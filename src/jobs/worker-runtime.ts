@@ -51,6 +51,10 @@ export async function startWorkers(ds: DataSource, cfg: Config, handlers: Handle
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   await relay.start();
+  if (cfg.SWEEP_EVERY_MS > 0) {
+    // One schedule however many worker processes run: BullMQ keys it by its id.
+    await queues.get('coupons')!.upsertJobScheduler('coupons-expire-sweep', { every: cfg.SWEEP_EVERY_MS }, { name: 'coupons.expire-sweep', data: {} });
+  }
   return {
     relay,
     workers,

@@ -70,7 +70,7 @@ export class JobWatcher {
 /** Real BullMQ workers and the relay, in this process, on a queue prefix of the test's own. */
 export async function startInProcessWorkers(env: Record<string, string> = {}): Promise<{ runtime: WorkerRuntime; watcher: JobWatcher; prefix: string; close(): Promise<void> }> {
   const prefix = `w${randomUUID().slice(0, 8)}`;
-  const cfg = loadConfig({ ...process.env, QUEUE_PREFIX: prefix, OUTBOX_POLL_MS: '100', WORKER_LOCK_MS: '5000', ...env });
+  const cfg = loadConfig({ ...process.env, QUEUE_PREFIX: prefix, OUTBOX_POLL_MS: '100', WORKER_LOCK_MS: '5000', SWEEP_EVERY_MS: '0', ...env });
   const watcher = await JobWatcher.start(prefix);
   const runtime = await startWorkers(harness.ds, cfg, handlers, logger);
   return {

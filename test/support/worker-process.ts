@@ -26,6 +26,7 @@ export async function startWorkerProcess(prefix: string, env: Record<string, str
       QUEUE_PREFIX: prefix,
       WORKER_LOCK_MS: '1000', // a killed worker's job is recovered within about two seconds
       OUTBOX_POLL_MS: '200',
+      SWEEP_EVERY_MS: '0',
       LOG_LEVEL: 'info',
       ...env,
     },

@@ -1,0 +1,60 @@
+import { z } from '../http/zod';
+import { Id } from '../http/schemas';
+import type { Coupon } from './coupon.entity';
+
+export const CouponJson = z
+  .object({
+    id: Id,
+    accountId: Id,
+    partnerId: Id,
+    templateId: Id,
+    requestId: Id,
+    currency: z.string(),
+    faceValue: z.string(),
+    balance: z.string(),
+    status: z.enum(['unused', 'used', 'expired', 'pending_activation', 'revoked']),
+    costBearer: z.enum(['vendor', 'partner']),
+    usage: z.enum(['one_time', 'reusable']),
+    validFrom: z.string(),
+    validUntil: z.string(),
+    scope: z.object({
+      productCodes: z.array(z.string()).describe('Empty: a general coupon'),
+      billingModes: z.array(z.string()),
+      scenarios: z.array(z.string()),
+      minSpend: z.string().nullable(),
+      maxDurationMonths: z.number().nullable(),
+      allowPromotional: z.boolean(),
+    }),
+    rules: z.record(z.string(), z.unknown()).describe('The template\'s rules as they were at issuance (R8)'),
+    issuedAt: z.string(),
+  })
+  .openapi('Coupon');
+
+export function couponJson(c: Coupon): z.infer<typeof CouponJson> {
+  return {
+    id: c.id,
+    accountId: c.accountId,
+    partnerId: c.partnerId,
+    templateId: c.templateId,
+    requestId: c.requestId,
+    currency: c.currency,
+    faceValue: c.faceValue.toString(),
+    balance: c.balance.toString(),
+    status: c.status,
+    costBearer: c.costBearer,
+    usage: c.usage,
+    validFrom: c.validFrom.toISOString(),
+    validUntil: c.validUntil.toISOString(),
+    scope: {
+      productCodes: c.productCodes,
+      billingModes: c.billingModes,
+      scenarios: c.scenarios,
+      minSpend: c.minSpend?.toString() ?? null,
+      maxDurationMonths: c.maxDurationMonths,
+      allowPromotional: c.allowPromotional,
+    },
+    rules: c.rules,
+    issuedAt: c.issuedAt.toISOString(),
+  };
+}
+

@@ -1,0 +1,79 @@
+import { ForbiddenError } from '@casl/ability';
+import type { Response } from 'express';
+import { stringify } from 'csv-stringify';
+import type { z } from 'zod';
+import type { Ctx } from '../http/context';
+import { findReadable, scopedQuery } from '../auth/scope';
+import { paginate, whereEquals } from '../http/pagination';
+import { Coupon } from './coupon.entity';
+import { couponJson } from './coupon-json';
+import type { LedgerQuery, WalletQuery } from './wallet.schema';
+
+/**
+ * R13, R14, R25: an account's wallet and each coupon's ledger. Only roles that may read coupons
+ * get here (R3: an account member never does), and only coupons in their scope.
+ */
+export async function listCoupons(ctx: Ctx, q: z.output<typeof WalletQuery>) {
+  ForbiddenError.from(ctx.ability).throwUnlessCan('read', 'Coupon');
+  const qb = scopedQuery(ctx, ctx.ds.manager, Coupon, 'Coupon');
+  whereEquals(qb, { account_id: q.accountId, status: q.status, template_id: q.templateId });
+  if (q.product) qb.andWhere(`(x.product_codes = '{}' OR :product = ANY(x.product_codes))`, { product: q.product });
+  if (q.expiresBefore) qb.andWhere('x.valid_until < :eb', { eb: q.expiresBefore });
+  const page = await paginate(qb, { ...q, direction: 'DESC' }, 'issuedAt');
+  return { items: page.items.map(couponJson), nextCursor: page.nextCursor };
+}
+
+interface LedgerRow {
+  id: string;
+  at: Date;
+  type: string;
+  amount: string;
+  balance_after: string;
+  order_id: string | null;
+  bill_id: string | null;
+}
+
+const ledgerJson = (r: LedgerRow) => ({
+  id: r.id,
+  at: r.at.toISOString(),
+  type: r.type,
+  amount: r.amount,
+  balanceAfter: r.balance_after,
+  orderId: r.order_id,
+  billId: r.bill_id,
+});
+
+async function ledgerPage(ctx: Ctx, c: Coupon, afterId: string | null, limit: number): Promise<LedgerRow[]> {
+  return ctx.ds.query(
+    `SELECT id::text, at, type, amount::text, balance_after::text, order_id, bill_id FROM coupon_ledger
+      WHERE tenant_id = $1 AND coupon_id = $2 AND ($3::bigint IS NULL OR id > $3::bigint) ORDER BY id LIMIT $4`,
+    [c.tenantId, c.id, afterId, limit],
+  );
+}
+
+export async function couponLedger(ctx: Ctx, id: string, q: z.output<typeof LedgerQuery>) {
+  const c = await findReadable(ctx, ctx.ds.manager, Coupon, 'Coupon', id);
+  const rows = await ledgerPage(ctx, c, q.after ?? null, q.limit + 1);
+  const items = rows.slice(0, q.limit).map(ledgerJson);
+  return { items, next: rows.length > q.limit ? items[items.length - 1].id : null };
+}
+
+/** The ledger as CSV, streamed in pages with backpressure; csv-stringify does the quoting. */
+export async function streamLedgerCsv(ctx: Ctx, id: string, res: Response): Promise<void> {
+  const c = await findReadable(ctx, ctx.ds.manager, Coupon, 'Coupon', id);
+  res.status(200).type('text/csv; charset=utf-8').attachment(`coupon-${c.id}-ledger.csv`);
+  const csv = stringify({ header: true, columns: ['at', 'type', 'amount', 'balanceAfter', 'currency', 'orderId', 'billId'] });
+  csv.pipe(res);
+  let after: string | null = null;
+  for (;;) {
+    const rows = await ledgerPage(ctx, c, after, 1000);
+    for (const r of rows) {
+      const ok = csv.write({ ...ledgerJson(r), currency: c.currency });
+      if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
+    }
+    if (rows.length < 1000) break;
+    after = rows[rows.length - 1].id;
+  }
+  csv.end();
+  await new Promise((resolve) => res.once('finish', resolve));
+}
