@@ -10,7 +10,7 @@ import { ACCOUNT_ROLES, PARTNER_ROLES, VENDOR_ROLES, type Role } from '../tenanc
 export type Action = 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide';
 export type Subject =
   | 'Partner' | 'Account' | 'User' | 'ApiToken' | 'QueueDashboard' | 'Product' | 'Budget'
-  | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'all';
+  | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'Order' | 'all';
 export type AppAbility = MongoAbility<[Action, Subject | Record<PropertyKey, unknown>]>;
 
 type Builder = AbilityBuilder<AppAbility>;
@@ -31,7 +31,7 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('manage', 'ApiToken');
     can('read', 'QueueDashboard');
     can('manage', ['Product', 'Budget']);
-    can('read', ['Template', 'IssuanceRequest', 'Coupon']);
+    can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Order']);
   },
   bd(a, { can }) {
     const mine = { tenantId: { $in: [...a.bdTenantIds] } };
@@ -62,7 +62,7 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('read', 'Partner', { id: a.partnerId });
     can('read', 'Account', { partnerId: a.partnerId, tenantId: a.tenantId });
     can('read', 'User', { partnerId: a.partnerId, accountId: null, tenantId: a.tenantId });
-    can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Budget'], { partnerId: a.partnerId, tenantId: a.tenantId });
+    can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Budget', 'Order'], { partnerId: a.partnerId, tenantId: a.tenantId });
   },
   account_owner(a, { can }) {
     can('read', 'Account', { id: a.accountId, tenantId: a.tenantId });
@@ -70,11 +70,11 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can(['read', 'update', 'deactivate'], 'User', { accountId: a.accountId, tenantId: a.tenantId });
     can('create', 'User', { accountId: a.accountId, role: { $in: [...ACCOUNT_ROLES] } });
     can(['create', 'read', 'revoke'], 'ApiToken', { accountId: a.accountId, tenantId: a.tenantId });
-    can('read', 'Coupon', { accountId: a.accountId, tenantId: a.tenantId });
+    payer(a, can);
   },
   account_finance(a, { can }) {
     can('read', 'Account', { id: a.accountId, tenantId: a.tenantId });
-    can('read', 'Coupon', { accountId: a.accountId, tenantId: a.tenantId });
+    payer(a, can);
     can('read', 'User', { accountId: a.accountId, tenantId: a.tenantId });
   },
   account_member(a, { can }) {
@@ -83,12 +83,19 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
   },
 };
 
+/** An account's owner and finance users see its coupons and pay with them (R3, R13, R21). */
+function payer(a: Actor, can: Builder['can']): void {
+  const own = { accountId: a.accountId, tenantId: a.tenantId };
+  can('read', 'Coupon', own);
+  can(['create', 'read'], 'Order', own);
+}
+
 /** Partner admins and operators design templates and issue them (R4-R9). */
 function issuer(a: Actor, can: Builder['can']): void {
   const own = { partnerId: a.partnerId, tenantId: a.tenantId };
   can(['create', 'read', 'update', 'archive'], 'Template', own);
   can(['create', 'read', 'cancel'], 'IssuanceRequest', own);
-  can('read', ['Coupon', 'Budget'], own);
+  can('read', ['Coupon', 'Budget', 'Order'], own);
   can('create', 'CouponGrant');
 }
 

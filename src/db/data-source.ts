@@ -9,8 +9,9 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { CouponTemplate } from '../templates/template.entity';
 import { IssuanceRequest } from '../issuance/issuance-request.entity';
 import { Coupon } from '../coupons/coupon.entity';
+import { Order } from '../orders/order.entity';
 
-export const entities = [Partner, Account, User, ApiToken, AuditEvent, CouponTemplate, IssuanceRequest, Coupon];
+export const entities = [Partner, Account, User, ApiToken, AuditEvent, CouponTemplate, IssuanceRequest, Coupon, Order];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {
   return new DataSource({

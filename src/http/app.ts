@@ -15,6 +15,7 @@ import { budgetRoutes } from '../catalog/budgets';
 import { templateRoutes } from '../templates/template.routes';
 import { issuanceRoutes } from '../issuance/issuance.routes';
 import { couponRoutes } from '../coupons/coupon-views';
+import { orderRoutes } from '../orders/order.routes';
 import { mountQueueDashboard } from './queue-dashboard';
 import type { Queue } from 'bullmq';
 import { AppError, errorHandler } from './errors';
@@ -79,6 +80,7 @@ export function createApp({ ds, redis, queues = [] }: AppDeps): Express {
   templateRoutes(v1, ds);
   issuanceRoutes(v1, ds);
   couponRoutes(v1, ds);
+  orderRoutes(v1, ds);
 
   const doc = openApiDocument();
   app.get('/openapi.json', (_req, res) => {

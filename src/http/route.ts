@@ -17,12 +17,14 @@ export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject 
   params?: P;
   query?: Q;
   body?: B;
+  /** Headers the route requires (validated; other headers pass as usual). */
+  headers?: AnyObject;
   response: ZodType;
   status?: 200 | 201 | 202 | 204;
   errors?: number[]; // statuses this route can answer besides 400/401/500
   /** text/csv: the handler streams the body itself to `res` and returns nothing. */
   produces?: 'application/json' | 'text/csv';
-  handler: (ctx: Ctx, input: { params: Out<P>; query: Out<Q>; body: Out<B> }, res: Response) => Promise<unknown>;
+  handler: (ctx: Ctx, input: { params: Out<P>; query: Out<Q>; body: Out<B>; headers: Record<string, string> }, res: Response) => Promise<unknown>;
 }
 
 const errorResponse = (description: string) => ({
@@ -37,7 +39,7 @@ const ERROR_TEXT: Record<number, string> = {
   422: 'Unprocessable',
 };
 
-function parse<S extends ZodType>(schema: S | undefined, value: unknown, where: 'body' | 'query' | 'params'): unknown {
+function parse<S extends ZodType>(schema: S | undefined, value: unknown, where: 'body' | 'query' | 'params' | 'headers'): unknown {
   if (!schema) {
     // A route without a body schema takes no body: anything sent is an unknown field.
     if (where === 'body' && value !== undefined && !(typeof value === 'object' && value !== null && Object.keys(value).length === 0)) {
@@ -56,6 +58,10 @@ function parse<S extends ZodType>(schema: S | undefined, value: unknown, where: 
   return result.data;
 }
 
+function pickHeaders(req: Request, schema: AnyObject): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(schema.shape).map((h) => [h, req.headers[h]]));
+}
+
 /** Thin route: validate every input with its strict schema, call the service, serialize. */
 export function route<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends ZodType | undefined>(
   router: Router,
@@ -72,6 +78,7 @@ export function route<P extends AnyObject | undefined, Q extends AnyObject | und
     request: {
       params: spec.params as AnyObject | undefined,
       query: spec.query as AnyObject | undefined,
+      headers: spec.headers,
       body: spec.body ? { required: true, content: { 'application/json': { schema: spec.body } } } : undefined,
     },
     responses: {
@@ -87,7 +94,8 @@ export function route<P extends AnyObject | undefined, Q extends AnyObject | und
       params: parse(spec.params, req.params, 'params'),
       query: parse(spec.query, req.query, 'query'),
       body: parse(spec.body, req.body, 'body'),
-    } as { params: Out<P>; query: Out<Q>; body: Out<B> };
+      headers: spec.headers ? (parse(spec.headers, pickHeaders(req, spec.headers), 'headers') as Record<string, string>) : {},
+    } as { params: Out<P>; query: Out<Q>; body: Out<B>; headers: Record<string, string> };
     const ctx: Ctx = {
       actor: res.locals.actor,
       ability: res.locals.ability,

@@ -1,38 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import { harness, requireEnv } from '../support/harness';
 import { as, call } from '../support/http';
 import { buildWorld, type World } from '../support/world';
 import { startInProcessWorkers } from '../support/jobs';
+import { insertCoupon, type CouponSpec } from '../support/coupons-world';
 
 const DAY = 86_400_000;
 
-/** Another coupon of tree A's `account`, like the world's couponD, with its `issue` ledger row. */
-async function coupon(w: World, over: { validFrom?: Date; validUntil?: Date; productCodes?: string[]; balance?: number } = {}) {
-  const id = randomUUID();
-  const request = randomUUID(); // coupons are unique per (request, account): one request each
-  const face = over.balance ?? 5000;
-  await harness.ds.query(
-    `INSERT INTO issuance_requests (tenant_id, id, partner_id, template_id, cost_bearer, currency, face_value, total_accounts, total_face_value, status, submitted_by)
-     SELECT r.tenant_id, $2, r.partner_id, r.template_id, r.cost_bearer, r.currency, r.face_value, 1, r.face_value, 'issued', r.submitted_by
-       FROM coupons c JOIN issuance_requests r ON r.tenant_id = c.tenant_id AND r.id = c.request_id WHERE c.id = $1`,
-    [w.A.couponD, request],
-  );
-  await harness.ds.query(
-    `INSERT INTO coupons (tenant_id, id, account_id, partner_id, template_id, request_id, currency, face_value, balance, status, cost_bearer,
-                          usage, valid_from, valid_until, product_codes, billing_modes, scenarios, allow_promotional, rules)
-     SELECT tenant_id, $2, account_id, partner_id, template_id, $7, 'USD', $3, $3, 'unused', 'partner', 'reusable',
-            $4, $5, $6, '{payg}', '{}', false, '{}' FROM coupons WHERE id = $1`,
-    [w.A.couponD, id, face, over.validFrom ?? new Date(Date.now() - DAY), over.validUntil ?? new Date(Date.now() + 30 * DAY), over.productCodes ?? [], request],
-  );
-  await harness.ds.query(
-    `INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after)
-     SELECT tenant_id, id, account_id, 'issue', face_value, face_value FROM coupons WHERE id = $1`,
-    [id],
-  );
-  return id;
-}
+/** Another coupon of tree A's `account`, like the world's couponD. */
+const coupon = (w: World, spec: CouponSpec = {}) => insertCoupon(w.A.couponD, w.A.account, { billingModes: ['payg'], ...spec });
 
 describe('R13 R14 R25 the wallet, the ledger and the expiry sweep', () => {
   let w: World;

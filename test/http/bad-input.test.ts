@@ -19,13 +19,16 @@ interface WriteRoute {
   admin?: boolean; // sent by the platform admin
   bd?: boolean; // sent by the BD of the request's partner
   reseller?: boolean; // sent by the reseller's admin
-  noId?: boolean; // its path parameter is not a uuid
+  payerB?: boolean; // sent by tree B's account finance user
+  ok?: number; // the status of its valid body, when not 200 or 201 by name
+  headers?: Record<string, string>;
 }
 
 function actorFor(route: WriteRoute, w: World): string {
   if (route.admin || route.name === 'create partner') return w.admin.token;
   if (route.bd) return route.path(w).includes(w.B.reqD) ? w.otherBd.token : w.bd.token;
   if (route.reseller) return w.B.ra.token;
+  if (route.payerB) return w.B.af.token;
   return w.A.pa.token;
 }
 
@@ -43,16 +46,21 @@ const ROUTES: WriteRoute[] = [
   { name: 'create token', method: 'POST', path: (w) => `/v1/users/${w.A.po.id}/tokens`, valid: () => ({ name: 'ci' }), typeField: 'name', longField: 'name' },
   { name: 'revoke token', method: 'POST', path: (w) => `/v1/tokens/${w.A.po.tokenId}/revoke`, valid: () => ({}) },
   { name: 'create product', method: 'POST', path: () => '/v1/products', valid: () => ({ code: `p${Date.now()}`, name: 'P', category: 'c' }), typeField: 'refundable', longField: 'name', admin: true },
-  { name: 'update product', method: 'PATCH', path: () => '/v1/products/cvm', valid: () => ({ name: 'CVM' }), typeField: 'marketplace', longField: 'category', admin: true, noId: true },
+  { name: 'update product', method: 'PATCH', path: () => '/v1/products/cvm', valid: () => ({ name: 'CVM' }), typeField: 'marketplace', longField: 'category', admin: true },
   { name: 'set budget', method: 'PUT', path: (w) => `/v1/partners/${w.A.partner}/budgets/USD`, valid: () => ({ amount: '1000' }), typeField: 'amount', admin: true },
   { name: 'create template', method: 'POST', path: () => '/v1/templates', valid: () => templateBody(), typeField: 'faceValue', longField: 'name' },
   { name: 'update template', method: 'PATCH', path: (w) => `/v1/templates/${w.A.tplD}`, valid: () => ({ name: 'T2' }), typeField: 'description', longField: 'description' },
   { name: 'submit request', method: 'POST', path: () => '/v1/issuance-requests', valid: (w) => ({ templateId: w.A.tplD, accountIds: [w.A.account] }), typeField: 'accountIds' },
   { name: 'approve request', method: 'POST', path: (w) => `/v1/issuance-requests/${w.A.reqD}/approve`, valid: () => ({}), bd: true },
   { name: 'reject request', method: 'POST', path: (w) => `/v1/issuance-requests/${w.B.reqD}/reject`, valid: () => ({ reason: 'no' }), typeField: 'reason', longField: 'reason', bd: true },
+  { name: 'quote an order', method: 'POST', path: () => '/v1/checkout/quote', valid: (w) => ({ accountId: w.B.account, currency: 'USD', scenario: 'purchase', items: [{ productCode: 'cvm', amount: '100' }] }), typeField: 'items', payerB: true, ok: 200 },
+  { name: 'pay an order', method: 'POST', path: () => '/v1/orders', valid: (w) => ({ accountId: w.B.account, currency: 'USD', scenario: 'purchase', items: [{ productCode: 'cvm', amount: '100' }], coupon: 'none' }), typeField: 'scenario', payerB: true, ok: 201, headers: { 'idempotency-key': 'bad-input-test-key' } },
   { name: 'cancel request', method: 'POST', path: (w) => `/v1/issuance-requests/${w.B.reqR}/cancel`, valid: () => ({}), reseller: true },
   { name: 'archive template', method: 'POST', path: (w) => `/v1/templates/${w.A.tplD}/archive`, valid: () => ({}) },
 ];
+
+// Routes whose path carries no uuid to forge.
+const NO_ID = new Set(['create partner', 'create account', 'create user', 'create product', 'update product', 'create template', 'submit request', 'quote an order', 'pay an order']);
 
 describe('bad input on every write route is 400 and writes nothing', () => {
   let w: World;
@@ -64,7 +72,7 @@ describe('bad input on every write route is 400 and writes nothing', () => {
   const refused = async (route: WriteRoute, body: unknown, field: string, path = route.path(w)) => {
     const token = actorFor(route, w);
     const before = await fingerprint(harness.ds);
-    const res = await call(route.method, path, { token, body });
+    const res = await call(route.method, path, { token, body, headers: route.headers });
     expect(res.status, JSON.stringify(res.body)).to.equal(400);
     expect(res.body.error.code).to.match(/^(validation_failed|invalid_json)$/);
     if (res.body.error.code === 'validation_failed') {
@@ -92,7 +100,7 @@ describe('bad input on every write route is 400 and writes nothing', () => {
     it(`${route.name}: malformed JSON is 400`, async () => {
       await refused(route, '{"name": ', 'body');
     });
-    if ((!route.name.startsWith('create') || route.name === 'create token') && !route.noId && route.name !== 'submit request') {
+    if (!NO_ID.has(route.name)) {
       it(`${route.name}: a path id that is not a uuid is 400 naming it`, async () => {
         await refused(route, route.valid(w), 'params.id', route.path(w).replace(/[0-9a-f-]{36}/, 'not-a-uuid'));
       });
@@ -124,8 +132,8 @@ describe('bad input on every write route is 400 and writes nothing', () => {
   it('each valid body is accepted, so the refusals above are about the bad part alone', async () => {
     for (const route of ROUTES) {
       const token = actorFor(route, w);
-      const res = await call(route.method, route.path(w), { token, body: route.valid(w) });
-      expect(res.status, `${route.name}: ${JSON.stringify(res.body)}`).to.equal(route.name.startsWith('create') || route.name === 'submit request' ? 201 : 200);
+      const res = await call(route.method, route.path(w), { token, body: route.valid(w), headers: route.headers });
+      expect(res.status, `${route.name}: ${JSON.stringify(res.body)}`).to.equal(route.ok ?? (route.name.startsWith('create') || route.name === 'submit request' ? 201 : 200));
     }
   });
 });

@@ -47,3 +47,64 @@ export async function bulkAccounts(tenantId: string, partnerId: string, n: numbe
   );
   return rows.map((r) => r.id);
 }
+
+export interface CouponSpec {
+  balance?: number;
+  usage?: 'one_time' | 'reusable';
+  productCodes?: string[];
+  billingModes?: ('prepaid' | 'payg')[];
+  scenarios?: string[];
+  minSpend?: number | null;
+  maxDurationMonths?: number | null;
+  validFrom?: Date;
+  validUntil?: Date;
+  issuedAt?: Date;
+  currency?: string;
+}
+
+/**
+ * An issued coupon for `accountId` of the tenant `tenantId` with its `issue` ledger row, under a
+ * request of its own (coupons are unique per request and account). `like` is an existing coupon
+ * of the same tenant whose template and request the new one borrows.
+ */
+export async function insertCoupon(like: string, accountId: string, spec: CouponSpec = {}): Promise<string> {
+  const DAY = 86_400_000;
+  const id = randomUUID();
+  const request = randomUUID();
+  const balance = spec.balance ?? 5000;
+  await harness.ds.query(
+    `INSERT INTO issuance_requests (tenant_id, id, partner_id, template_id, cost_bearer, currency, face_value, total_accounts, total_face_value, status, submitted_by)
+     SELECT r.tenant_id, $2, r.partner_id, r.template_id, r.cost_bearer, r.currency, r.face_value, 1, r.face_value, 'issued', r.submitted_by
+       FROM coupons c JOIN issuance_requests r ON r.tenant_id = c.tenant_id AND r.id = c.request_id WHERE c.id = $1`,
+    [like, request],
+  );
+  await harness.ds.query(
+    `INSERT INTO coupons (tenant_id, id, account_id, partner_id, template_id, request_id, currency, face_value, balance, status, cost_bearer,
+                          usage, valid_from, valid_until, product_codes, billing_modes, scenarios, min_spend, max_duration_months,
+                          allow_promotional, rules, issued_at)
+     SELECT tenant_id, $2, $3, partner_id, template_id, $4, $5, $6, $6, 'unused', 'partner', $7, $8, $9, $10, $11, $12, $13, $14, false, '{}', $15
+       FROM coupons WHERE id = $1`,
+    [
+      like, id, accountId, request, spec.currency ?? 'USD', balance, spec.usage ?? 'reusable',
+      spec.validFrom ?? new Date(Date.now() - DAY), spec.validUntil ?? new Date(Date.now() + 30 * DAY), spec.productCodes ?? [],
+      spec.billingModes ?? ['prepaid', 'payg'], spec.scenarios ?? ['purchase', 'renewal'], spec.minSpend ?? null,
+      spec.maxDurationMonths ?? null, spec.issuedAt ?? new Date(),
+    ],
+  );
+  await harness.ds.query(
+    `INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after)
+     SELECT tenant_id, id, account_id, 'issue', face_value, face_value FROM coupons WHERE id = $1`,
+    [id],
+  );
+  return id;
+}
+
+/** R26: every coupon's balance against the sum of its ledger, for the coupons given. */
+export async function ledgerMismatches(couponIds: string[]): Promise<unknown[]> {
+  return harness.ds.query(
+    `SELECT c.id, c.balance, coalesce(sum(l.amount), 0) AS ledger FROM coupons c
+       LEFT JOIN coupon_ledger l ON l.tenant_id = c.tenant_id AND l.coupon_id = c.id
+      WHERE c.id = ANY($1::uuid[]) GROUP BY c.id, c.balance HAVING c.balance <> coalesce(sum(l.amount), 0)`,
+    [couponIds],
+  );
+}

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { harness } from '../support/harness';
 import { call } from '../support/http';
 import { buildWorld, type Person, type Tree, type World } from '../support/world';
+import { ensureProducts } from '../support/coupons-world';
 
 /**
  * R1, R2, R3: every object route, every role, an object of one's own scope and the same kind of
@@ -27,7 +28,7 @@ interface Case {
   name: string;
   method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   path: (t: Tree, r: RoleKey) => string;
-  body?: unknown;
+  body?: unknown | ((t: Tree, r: RoleKey) => unknown);
   own: Record<RoleKey, number>;
 }
 
@@ -64,6 +65,10 @@ const CASES: Case[] = [
   { name: 'reject request', method: 'POST', path: (t, r) => `/v1/issuance-requests/${reqOf(t, r)}/reject`, body: { reason: 'matrix' }, own: row([403, 200, 403, 403, 403, 403, 404, 404, 404]) },
   // Coupons (R12, R13): the account's owner and finance users, and the issuing partner; never a member.
   { name: 'read coupon', method: 'GET', path: (t, r) => `/v1/coupons/${couponOf(t, r)}`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 404]) },
+  { name: 'coupon ledger', method: 'GET', path: (t, r) => `/v1/coupons/${couponOf(t, r)}/ledger`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 404]) },
+  { name: 'coupon ledger csv', method: 'GET', path: (t, r) => `/v1/coupons/${couponOf(t, r)}/ledger.csv`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 404]) },
+  // Checkout (R21, R22): the account's payers; the partner may quote for its subaccounts.
+  { name: 'quote an order', method: 'POST', path: () => '/v1/checkout/quote', body: (t: Tree, r: RoleKey) => ({ accountId: accountOf(t, r), currency: 'USD', scenario: 'purchase', items: [{ productCode: 'cvm', amount: '100' }] }), own: row([200, 404, 200, 200, 200, 200, 200, 200, 403]) },
   { name: 'coupon history', method: 'GET', path: (t, r) => `/v1/coupons/${couponOf(t, r)}/history`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 404]) },
   // Budgets (R5): the platform admin sets them; the partner reads its own.
   { name: 'read budgets', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
@@ -71,14 +76,16 @@ const CASES: Case[] = [
 ];
 
 describe('R1 R2 R3 isolation matrix: every object route x every role x own and other tenant', () => {
+  before(ensureProducts);
   for (const c of CASES) {
     for (const r of ROLES) {
       it(`R1 R3: ${c.name} as ${r}: own scope -> ${c.own[r]}, other tenant -> ${r === 'admin' ? c.own[r] : 404}`, async () => {
         const w = await buildWorld(harness.ds);
         const token = actor(w, r).token;
-        const own = await call(c.method, c.path(w.A, r), { token, body: c.body });
+        const body = (t: Tree) => (typeof c.body === 'function' ? c.body(t, r) : c.body);
+        const own = await call(c.method, c.path(w.A, r), { token, body: body(w.A) });
         expect(own.status, JSON.stringify(own.body)).to.equal(c.own[r]);
-        const other = await call(c.method, c.path(w.B, r), { token, body: c.body });
+        const other = await call(c.method, c.path(w.B, r), { token, body: body(w.B) });
         // The platform admin is vendor staff: every tenant is in its scope.
         expect(other.status, JSON.stringify(other.body)).to.equal(r === 'admin' ? c.own[r] : 404);
         if (other.status === 404) expect(other.body.error.code).to.equal('not_found');

@@ -1,0 +1,106 @@
+import type { EntityManager } from 'typeorm';
+import type { z } from 'zod';
+import type { Ctx } from '../http/context';
+import { unprocessable } from '../http/errors';
+import { authorize, findReadable } from '../auth/scope';
+import { Account } from '../tenancy/accounts/account.entity';
+import type { CouponFacts, Payment, ProductFacts } from '../billing/eligibility';
+import { toBigInt } from '../shared/money';
+import type { CheckoutBody } from './order.schema';
+
+export interface CheckoutContext {
+  account: Account;
+  payment: Payment;
+  catalog: Map<string, ProductFacts>;
+}
+
+interface CouponRow {
+  id: string;
+  account_id: string;
+  currency: string;
+  balance: string;
+  status: CouponFacts['status'];
+  usage: CouponFacts['usage'];
+  valid_from: Date;
+  valid_until: Date;
+  issued_at: Date;
+  product_codes: string[];
+  billing_modes: CouponFacts['billingModes'][number][];
+  scenarios: CouponFacts['scenarios'][number][];
+  min_spend: string | null;
+  max_duration_months: number | null;
+  allow_promotional: boolean;
+}
+
+const COLUMNS = `id, account_id, currency, balance::text, status, usage, valid_from, valid_until, issued_at, product_codes,
+  billing_modes, scenarios, min_spend::text, max_duration_months, allow_promotional`;
+
+export function couponFacts(r: CouponRow): CouponFacts {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    currency: r.currency,
+    balance: toBigInt(r.balance),
+    status: r.status,
+    usage: r.usage,
+    validFrom: r.valid_from,
+    validUntil: r.valid_until,
+    issuedAt: r.issued_at,
+    productCodes: r.product_codes,
+    billingModes: r.billing_modes,
+    scenarios: r.scenarios,
+    minSpend: r.min_spend === null ? null : toBigInt(r.min_spend),
+    maxDurationMonths: r.max_duration_months,
+    allowPromotional: r.allow_promotional,
+  };
+}
+
+/**
+ * The account (in scope, and the actor may pay for it), the payment as the pure rules see it, and
+ * the catalog entries of its items. Overdue bills and frozen funds arrive with pay-as-you-go
+ * billing; until then an account has none.
+ */
+export async function checkoutContext(ctx: Ctx, em: EntityManager, body: z.output<typeof CheckoutBody>, action: 'create' | 'read'): Promise<CheckoutContext> {
+  const accountId = body.accountId ?? ctx.actor.accountId;
+  if (!accountId) throw unprocessable('accountId is required', { field: 'body.accountId' });
+  const account = await findReadable(ctx, em, Account, 'Account', accountId);
+  authorize(ctx, action, 'Order', { tenantId: account.tenantId, accountId: account.id, partnerId: account.partnerId });
+  const codes = [...new Set(body.items.map((i) => i.productCode))];
+  const rows: { code: string; excluded_from_general: boolean; marketplace: boolean }[] = await em.query(
+    `SELECT code, excluded_from_general, marketplace FROM products WHERE code = ANY($1::text[])`,
+    [codes],
+  );
+  const catalog = new Map(rows.map((p) => [p.code, { code: p.code, excludedFromGeneral: p.excluded_from_general, marketplace: p.marketplace }]));
+  const unknown = codes.filter((c) => !catalog.has(c));
+  if (unknown.length) throw unprocessable('unknown product codes', { field: 'body.items', codes: unknown });
+  const payment: Payment = {
+    accountId: account.id,
+    currency: body.currency,
+    at: new Date(),
+    mode: 'prepaid',
+    scenario: body.scenario,
+    items: body.items.map((i) => ({ productCode: i.productCode, amount: i.amount, durationMonths: i.durationMonths })),
+    promotional: body.promotional,
+    paidOnBehalf: body.paidOnBehalf,
+    billOverdue: false,
+    accountHasOverdue: false,
+    frozenFunds: false,
+  };
+  return { account, payment, catalog };
+}
+
+/** The account's coupons; `lock` takes their row locks in id order (one order for everyone). */
+export async function accountCoupons(
+  em: EntityManager,
+  account: Account,
+  opts: { onlyUsable: boolean; lock: boolean; couponId?: string },
+): Promise<CouponFacts[]> {
+  const rows: CouponRow[] = await em.query(
+    `SELECT ${COLUMNS} FROM coupons
+      WHERE tenant_id = $1 AND account_id = $2 AND ($3::uuid IS NULL OR id = $3)
+        ${opts.onlyUsable ? `AND status = 'unused'` : ''}
+      ORDER BY id ${opts.lock ? 'FOR UPDATE' : ''}`,
+    [account.tenantId, account.id, opts.couponId ?? null],
+  );
+  return rows.map(couponFacts);
+}

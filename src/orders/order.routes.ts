@@ -1,0 +1,49 @@
+import type { Router } from 'express';
+import type { DataSource } from 'typeorm';
+import type { z } from 'zod';
+import { route } from '../http/route';
+import { IdParams } from '../http/schemas';
+import type { Ctx } from '../http/context';
+import { findReadable, scopedQuery } from '../auth/scope';
+import { paginate, whereEquals } from '../http/pagination';
+import { Order } from './order.entity';
+import { orderJson, orderSummary } from './order-json';
+import { quote } from './quote';
+import { pay } from './pay';
+import { CheckoutBody, IdempotencyHeaders, ListOrdersQuery, OrderJson, OrderPage, PayBody, QuoteJson, QuoteQuery } from './order.schema';
+
+const tags = ['Checkout'];
+
+async function getOrder(ctx: Ctx, id: string) {
+  const o = await findReadable(ctx, ctx.ds.manager, Order, 'Order', id);
+  return orderJson(ctx.ds.manager, o.tenantId, o.id);
+}
+
+async function listOrders(ctx: Ctx, q: z.output<typeof ListOrdersQuery>) {
+  const qb = whereEquals(scopedQuery(ctx, ctx.ds.manager, Order, 'Order'), { account_id: q.accountId });
+  const page = await paginate(qb, { ...q, direction: 'DESC' });
+  return { items: page.items.map(orderSummary), nextCursor: page.nextCursor };
+}
+
+export function orderRoutes(r: Router, ds: DataSource): void {
+  route(r, ds, {
+    method: 'post', path: '/v1/checkout/quote', tags, errors: [403, 404, 422],
+    summary: 'Quote a prepaid order: every applicable coupon with what it would deduct, in priority (R22)',
+    query: QuoteQuery, body: CheckoutBody, response: QuoteJson,
+    handler: (ctx, { body, query }) => quote(ctx, body, query.explain === 'true'),
+  });
+  route(r, ds, {
+    method: 'post', path: '/v1/orders', tags, status: 201, errors: [403, 404, 409, 422], headers: IdempotencyHeaders,
+    summary: 'Pay a prepaid order with a coupon, `best` or `none` (R21); requires an Idempotency-Key',
+    body: PayBody, response: OrderJson,
+    handler: (ctx, { body, headers }) => pay(ctx, body, headers['idempotency-key']),
+  });
+  route(r, ds, {
+    method: 'get', path: '/v1/orders', tags, errors: [], summary: 'Orders in your scope, newest first',
+    query: ListOrdersQuery, response: OrderPage, handler: (ctx, { query }) => listOrders(ctx, query),
+  });
+  route(r, ds, {
+    method: 'get', path: '/v1/orders/:id', tags, errors: [404], summary: 'One order with its items',
+    params: IdParams, response: OrderJson, handler: (ctx, { params }) => getOrder(ctx, params.id),
+  });
+}
