@@ -30,6 +30,8 @@ const schema = z.object({
   ISSUANCE_CHUNK: z.coerce.number().int().min(1).max(10000).default(2500),
   // How often the expiry sweep runs (R14); 0 turns the schedule off (tests run the sweep themselves).
   SWEEP_EVERY_MS: z.coerce.number().int().min(0).max(24 * 3600 * 1000).default(60_000),
+  // R20: a pay-as-you-go bill is due this many days after its period ends, then overdue.
+  BILL_DUE_DAYS: z.coerce.number().int().min(0).max(365).default(15),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

@@ -2,6 +2,7 @@ import type { Handlers } from '../src/jobs/run-job';
 import { deactivatePartnerTree } from '../src/tenancy/partners/deactivate-partner-tree.job';
 import { expireRequest, issueRequest, routeRequest } from '../src/issuance/issuance-jobs';
 import { expireCoupons } from '../src/coupons/expire-sweep.job';
+import { markOverdue, runBillingCycle } from '../src/billing/billing-cycle.job';
 
 /** Every job of src/jobs/job-types.ts has its handler here; the compiler and the start both check. */
 export const handlers: Handlers = {
@@ -10,4 +11,6 @@ export const handlers: Handlers = {
   'issuance.expire': expireRequest,
   'issuance.issue': issueRequest,
   'coupons.expire-sweep': expireCoupons,
+  'billing.cycle': runBillingCycle,
+  'bills.overdue-sweep': markOverdue,
 };

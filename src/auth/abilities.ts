@@ -7,10 +7,10 @@ import { ACCOUNT_ROLES, PARTNER_ROLES, VENDOR_ROLES, type Role } from '../tenanc
  * always carry the tenant, so the same rules both check a loaded record and, turned into SQL by
  * auth/ability-sql.ts, filter every list query (R1, R2).
  */
-export type Action = 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide';
+export type Action = 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide' | 'settle';
 export type Subject =
   | 'Partner' | 'Account' | 'User' | 'ApiToken' | 'QueueDashboard' | 'Product' | 'Budget'
-  | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'Order' | 'all';
+  | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'all';
 export type AppAbility = MongoAbility<[Action, Subject | Record<PropertyKey, unknown>]>;
 
 type Builder = AbilityBuilder<AppAbility>;
@@ -31,7 +31,9 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('manage', 'ApiToken');
     can('read', 'QueueDashboard');
     can('manage', ['Product', 'Budget']);
-    can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Order']);
+    can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Order', 'Bill']);
+    can('manage', ['BillingRun', 'Usage']);
+    can('settle', 'Bill');
   },
   bd(a, { can }) {
     const mine = { tenantId: { $in: [...a.bdTenantIds] } };
@@ -62,7 +64,7 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('read', 'Partner', { id: a.partnerId });
     can('read', 'Account', { partnerId: a.partnerId, tenantId: a.tenantId });
     can('read', 'User', { partnerId: a.partnerId, accountId: null, tenantId: a.tenantId });
-    can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Budget', 'Order'], { partnerId: a.partnerId, tenantId: a.tenantId });
+    can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Budget', 'Order', 'Bill'], { partnerId: a.partnerId, tenantId: a.tenantId });
   },
   account_owner(a, { can }) {
     can('read', 'Account', { id: a.accountId, tenantId: a.tenantId });
@@ -88,6 +90,7 @@ function payer(a: Actor, can: Builder['can']): void {
   const own = { accountId: a.accountId, tenantId: a.tenantId };
   can('read', 'Coupon', own);
   can(['create', 'read'], 'Order', own);
+  can('read', 'Bill', own);
 }
 
 /** Partner admins and operators design templates and issue them (R4-R9). */
@@ -95,7 +98,7 @@ function issuer(a: Actor, can: Builder['can']): void {
   const own = { partnerId: a.partnerId, tenantId: a.tenantId };
   can(['create', 'read', 'update', 'archive'], 'Template', own);
   can(['create', 'read', 'cancel'], 'IssuanceRequest', own);
-  can('read', ['Coupon', 'Budget', 'Order'], own);
+  can('read', ['Coupon', 'Budget', 'Order', 'Bill'], own);
   can('create', 'CouponGrant');
 }
 

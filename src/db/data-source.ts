@@ -10,8 +10,9 @@ import { CouponTemplate } from '../templates/template.entity';
 import { IssuanceRequest } from '../issuance/issuance-request.entity';
 import { Coupon } from '../coupons/coupon.entity';
 import { Order } from '../orders/order.entity';
+import { Bill } from '../billing/bill.entity';
 
-export const entities = [Partner, Account, User, ApiToken, AuditEvent, CouponTemplate, IssuanceRequest, Coupon, Order];
+export const entities = [Partner, Account, User, ApiToken, AuditEvent, CouponTemplate, IssuanceRequest, Coupon, Order, Bill];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {
   return new DataSource({

@@ -16,6 +16,7 @@ import { templateRoutes } from '../templates/template.routes';
 import { issuanceRoutes } from '../issuance/issuance.routes';
 import { couponRoutes } from '../coupons/coupon-views';
 import { orderRoutes } from '../orders/order.routes';
+import { billingRoutes } from '../billing/billing.routes';
 import { mountQueueDashboard } from './queue-dashboard';
 import type { Queue } from 'bullmq';
 import { AppError, errorHandler } from './errors';
@@ -81,6 +82,7 @@ export function createApp({ ds, redis, queues = [] }: AppDeps): Express {
   issuanceRoutes(v1, ds);
   couponRoutes(v1, ds);
   orderRoutes(v1, ds);
+  billingRoutes(v1, ds);
 
   const doc = openApiDocument();
   app.get('/openapi.json', (_req, res) => {

@@ -22,6 +22,8 @@ export const JOBS = {
   'issuance.issue': { queue: 'issuance', mode: 'chunked', payload: RequestRef },
   // Scheduled (every SWEEP_EVERY_MS), not relayed: it follows the clock, not a committed change.
   'coupons.expire-sweep': { queue: 'coupons', mode: 'chunked', payload: z.strictObject({}) },
+  'billing.cycle': { queue: 'billing', mode: 'chunked', payload: z.strictObject({ cycleId: z.uuid() }) },
+  'bills.overdue-sweep': { queue: 'billing', mode: 'chunked', payload: z.strictObject({}) },
 } as const;
 
 export type JobName = keyof typeof JOBS;

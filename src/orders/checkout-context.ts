@@ -57,8 +57,7 @@ export function couponFacts(r: CouponRow): CouponFacts {
 
 /**
  * The account (in scope, and the actor may pay for it), the payment as the pure rules see it, and
- * the catalog entries of its items. Overdue bills and frozen funds arrive with pay-as-you-go
- * billing; until then an account has none.
+ * the catalog entries of its items. Frozen funds and deposits are not modelled: none is frozen.
  */
 export async function checkoutContext(ctx: Ctx, em: EntityManager, body: z.output<typeof CheckoutBody>, action: 'create' | 'read'): Promise<CheckoutContext> {
   const accountId = body.accountId ?? ctx.actor.accountId;
@@ -66,9 +65,12 @@ export async function checkoutContext(ctx: Ctx, em: EntityManager, body: z.outpu
   const account = await findReadable(ctx, em, Account, 'Account', accountId);
   authorize(ctx, action, 'Order', { tenantId: account.tenantId, accountId: account.id, partnerId: account.partnerId });
   const codes = [...new Set(body.items.map((i) => i.productCode))];
-  const rows: { code: string; excluded_from_general: boolean; marketplace: boolean }[] = await em.query(
-    `SELECT code, excluded_from_general, marketplace FROM products WHERE code = ANY($1::text[])`,
-    [codes],
+  // The catalog entries, and (R20) whether the account has an overdue bill, in one round trip.
+  const rows: { code: string; excluded_from_general: boolean; marketplace: boolean; overdue: boolean }[] = await em.query(
+    `SELECT code, excluded_from_general, marketplace,
+            EXISTS (SELECT 1 FROM bills WHERE tenant_id = $2 AND account_id = $3 AND status = 'overdue') AS overdue
+       FROM products WHERE code = ANY($1::text[])`,
+    [codes, account.tenantId, account.id],
   );
   const catalog = new Map(rows.map((p) => [p.code, { code: p.code, excludedFromGeneral: p.excluded_from_general, marketplace: p.marketplace }]));
   const unknown = codes.filter((c) => !catalog.has(c));
@@ -83,7 +85,7 @@ export async function checkoutContext(ctx: Ctx, em: EntityManager, body: z.outpu
     promotional: body.promotional,
     paidOnBehalf: body.paidOnBehalf,
     billOverdue: false,
-    accountHasOverdue: false,
+    accountHasOverdue: rows[0]?.overdue ?? false,
     frozenFunds: false,
   };
   return { account, payment, catalog };

@@ -55,12 +55,14 @@ const ROUTES: WriteRoute[] = [
   { name: 'reject request', method: 'POST', path: (w) => `/v1/issuance-requests/${w.B.reqD}/reject`, valid: () => ({ reason: 'no' }), typeField: 'reason', longField: 'reason', bd: true },
   { name: 'quote an order', method: 'POST', path: () => '/v1/checkout/quote', valid: (w) => ({ accountId: w.B.account, currency: 'USD', scenario: 'purchase', items: [{ productCode: 'cvm', amount: '100' }] }), typeField: 'items', payerB: true, ok: 200 },
   { name: 'pay an order', method: 'POST', path: () => '/v1/orders', valid: (w) => ({ accountId: w.B.account, currency: 'USD', scenario: 'purchase', items: [{ productCode: 'cvm', amount: '100' }], coupon: 'none' }), typeField: 'scenario', payerB: true, ok: 201, headers: { 'idempotency-key': 'bad-input-test-key' } },
+  { name: 'ingest usage', method: 'POST', path: () => '/v1/usage', valid: (w) => ({ records: [{ usageId: 'bad-input-1', accountId: w.A.account, productCode: 'cvm', currency: 'USD', amount: '10', occurredAt: '2020-01-01T10:00:00Z' }] }), typeField: 'records', admin: true, ok: 200 },
+  { name: 'start billing cycle', method: 'POST', path: () => '/v1/billing-cycles', valid: () => ({ period: 'daily', periodStart: '2020-01-01T00:00:00Z' }), typeField: 'period', admin: true, ok: 202 },
   { name: 'cancel request', method: 'POST', path: (w) => `/v1/issuance-requests/${w.B.reqR}/cancel`, valid: () => ({}), reseller: true },
   { name: 'archive template', method: 'POST', path: (w) => `/v1/templates/${w.A.tplD}/archive`, valid: () => ({}) },
 ];
 
 // Routes whose path carries no uuid to forge.
-const NO_ID = new Set(['create partner', 'create account', 'create user', 'create product', 'update product', 'create template', 'submit request', 'quote an order', 'pay an order']);
+const NO_ID = new Set(['create partner', 'create account', 'create user', 'create product', 'update product', 'create template', 'submit request', 'quote an order', 'pay an order', 'ingest usage', 'start billing cycle']);
 
 describe('bad input on every write route is 400 and writes nothing', () => {
   let w: World;

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { Queue } from 'bullmq';
+import { harness, requireEnv } from '../support/harness';
+import { as, call } from '../support/http';
+import { buildWorld, type World } from '../support/world';
+import { startInProcessWorkers } from '../support/jobs';
+import { ensureProducts, insertCoupon, ledgerMismatches } from '../support/coupons-world';
+
+const DAY = 86_400_000;
+
+describe('R20 R23 R24 pay-as-you-go: usage, the billing cycle, automatic coupons, overdue bills', () => {
+  let w: World;
+  let workers: Awaited<ReturnType<typeof startInProcessWorkers>>;
+  before(async () => {
+    await ensureProducts();
+    workers = await startInProcessWorkers();
+  });
+  after(async () => {
+    await workers.close();
+  });
+  beforeEach(async () => {
+    w = await buildWorld(harness.ds);
+  });
+
+  // A day of its own per test (far in the past, distinct), so cycles of different tests never mix.
+  const day = () => new Date(Math.floor(Date.now() / DAY) * DAY - (1000 + Math.floor(Math.random() * 100_000)) * DAY);
+  const usage = (accountId: string, productCode: string, amount: string, at: Date, usageId = randomUUID()) => ({
+    usageId, accountId, productCode, currency: 'USD', amount, occurredAt: at.toISOString(),
+  });
+  const runCycle = async (start: Date) => {
+    const res = await as(w.admin.token).post('/v1/billing-cycles', { period: 'daily', periodStart: start.toISOString() });
+    expect(res.status, JSON.stringify(res.body)).to.equal(202);
+    expect(await workers.watcher.completion(`billing.cycle-${res.body.id}`)).to.equal('done');
+    return res.body.id as string;
+  };
+
+  it('R23: coupons apply automatically: product-limited first, then general by earliest expiry; several cover one bill; excluded products pay cash', async () => {
+    const start = day();
+    const validFrom = new Date(start.getTime() - DAY);
+    const cvmOnly = await insertCoupon(w.A.couponD, w.A.account, { balance: 3000, productCodes: ['cvm'], validFrom, validUntil: new Date(Date.now() + 90 * DAY) });
+    const oneTime = await insertCoupon(w.A.couponD, w.A.account, { balance: 500, usage: 'one_time', validFrom, validUntil: new Date(Date.now() + 10 * DAY) });
+    const general = await insertCoupon(w.A.couponD, w.A.account, { balance: 10000, validFrom, validUntil: new Date(Date.now() + 60 * DAY) });
+    const at = new Date(start.getTime() + 3600_000);
+    const dup = randomUUID();
+    const ingest = await as(w.admin.token).post('/v1/usage', {
+      records: [
+        usage(w.A.account, 'cvm', '2000', at, dup), usage(w.A.account, 'cvm', '1500', at), usage(w.A.account, 'cvm', '2000', at, dup),
+        usage(w.A.account, 'mysql', '4000', at), usage(w.A.account, 'support', '700', at),
+      ],
+    });
+    expect(ingest.body).to.deep.equal({ received: 5, accepted: 4, duplicates: 1 });
+    const cycle = await runCycle(start);
+    expect((await as(w.admin.token).get(`/v1/billing-cycles/${cycle}`)).body).to.deep.include({ status: 'done', progress: { done: 3, total: 3 } });
+
+    const bills = (await as(w.A.af.token).get(`/v1/bills?accountId=${w.A.account}`)).body.items;
+    const byProduct = Object.fromEntries(bills.map((b: { productCode: string }) => [b.productCode, b]));
+    expect(byProduct.cvm).to.deep.include({ amount: '3500', couponDeduction: '3500', cashDue: '0', status: 'unpaid' });
+    expect(byProduct.mysql).to.deep.include({ amount: '4000', couponDeduction: '4000', cashDue: '0' });
+    expect(byProduct.support).to.deep.include({ amount: '700', couponDeduction: '0', cashDue: '700' });
+    const paid = await harness.ds.query(
+      `SELECT b.product_code, d.coupon_id, d.amount::text FROM bill_deductions d JOIN bills b ON b.tenant_id = d.tenant_id AND b.id = d.bill_id
+        WHERE b.cycle_id = $1 ORDER BY b.product_code, d.amount DESC`,
+      [cycle],
+    );
+    expect(paid).to.deep.equal([
+      { product_code: 'cvm', coupon_id: cvmOnly, amount: '3000' },
+      { product_code: 'cvm', coupon_id: oneTime, amount: '500' },
+      { product_code: 'mysql', coupon_id: general, amount: '4000' },
+    ]);
+    const coupons = await harness.ds.query(`SELECT id, balance::text, status FROM coupons WHERE id = ANY($1::uuid[]) ORDER BY balance`, [[cvmOnly, oneTime, general]]);
+    expect(Object.fromEntries(coupons.map((c: { id: string; balance: string; status: string }) => [c.id, `${c.balance}/${c.status}`]))).to.deep.equal({
+      [cvmOnly]: '0/used', [oneTime]: '0/used', [general]: '6000/unused',
+    });
+    expect(await ledgerMismatches([cvmOnly, oneTime, general])).to.deep.equal([]);
+    expect((await as(w.A.am.token).get(`/v1/bills?accountId=${w.A.account}`)).body.items).to.deep.equal([]); // R3: never bills
+  });
+
+  it('R23: running a cycle twice changes nothing', async () => {
+    const start = day();
+    const general = await insertCoupon(w.A.couponD, w.A.account, { balance: 10000, validFrom: new Date(start.getTime() - DAY) });
+    await as(w.admin.token).post('/v1/usage', { records: [usage(w.A.account, 'cvm', '1200', new Date(start.getTime() + 1000))] });
+    const cycle = await runCycle(start);
+    const snapshot = async () =>
+      harness.ds.query(
+        `SELECT (SELECT json_agg(b ORDER BY b.id) FROM bills b WHERE cycle_id = $1) AS bills,
+                (SELECT count(*)::int FROM coupon_ledger WHERE coupon_id = $2) AS ledger, (SELECT balance::text FROM coupons WHERE id = $2) AS balance`,
+        [cycle, general],
+      );
+    const before = await snapshot();
+    const queue = new Queue('billing', { connection: { url: requireEnv('REDIS_URL') }, prefix: workers.prefix });
+    await queue.add('billing.cycle', { cycleId: cycle }, { jobId: `again-${cycle}` });
+    expect(await workers.watcher.completion(`again-${cycle}`)).to.equal('done');
+    await queue.close();
+    expect(await snapshot()).to.deep.equal(before);
+    expect(before[0]).to.deep.include({ ledger: 2, balance: '8800' });
+  });
+
+  it('R20: an overdue bill blocks coupons on the account\'s new purchases until a platform admin settles it', async () => {
+    const start = day();
+    const c = await insertCoupon(w.A.couponD, w.A.account, { balance: 5000 });
+    await as(w.admin.token).post('/v1/usage', { records: [usage(w.A.account, 'support', '300', new Date(start.getTime() + 1000))] });
+    const cycle = await runCycle(start);
+    const [bill] = await harness.ds.query(`SELECT id FROM bills WHERE cycle_id = $1 AND account_id = $2`, [cycle, w.A.account]);
+    await harness.ds.query(`UPDATE bills SET due_at = now() - interval '1 second' WHERE id = $1`, [bill.id]);
+    const queue = new Queue('billing', { connection: { url: requireEnv('REDIS_URL') }, prefix: workers.prefix });
+    await queue.add('bills.overdue-sweep', {}, { jobId: `overdue-${bill.id}` });
+    expect(await workers.watcher.completion(`overdue-${bill.id}`)).to.equal('done');
+    await queue.close();
+    expect((await as(w.A.af.token).get(`/v1/bills?accountId=${w.A.account}&status=overdue`)).body.items.map((b: { id: string }) => b.id)).to.deep.equal([bill.id]);
+
+    const purchase = { currency: 'USD', scenario: 'purchase', items: [{ productCode: 'cvm', amount: '1000' }] };
+    const quote = await as(w.A.af.token).post('/v1/checkout/quote?explain=true', purchase);
+    expect(quote.body.applicable).to.deep.equal([]);
+    expect(quote.body.refused.find((r: { couponId: string }) => r.couponId === c).code).to.equal('account_overdue');
+    const refused = await call('POST', '/v1/orders', { token: w.A.af.token, body: { ...purchase, coupon: c }, headers: { 'idempotency-key': randomUUID() } });
+    expect(refused.status).to.equal(409);
+    expect(refused.body.error.details.code).to.equal('account_overdue');
+    expect((await as(w.A.pa.token).post(`/v1/bills/${bill.id}/settle`)).status).to.equal(403);
+    expect((await as(w.admin.token).post(`/v1/bills/${bill.id}/settle`)).body.status).to.equal('paid');
+    const ok = await call('POST', '/v1/orders', { token: w.A.af.token, body: { ...purchase, coupon: c }, headers: { 'idempotency-key': randomUUID() } });
+    expect(ok.status, JSON.stringify(ok.body)).to.equal(201);
+  });
+
+  it('usage naming an unknown account is refused whole (422); only the platform admin ingests (403)', async () => {
+    const at = new Date();
+    const res = await as(w.admin.token).post('/v1/usage', { records: [usage(w.A.account, 'cvm', '1', at), usage(randomUUID(), 'cvm', '1', at)] });
+    expect(res.status).to.equal(422);
+    expect(res.body.error.code).to.equal('unknown_accounts');
+    const [n] = await harness.ds.query(`SELECT count(*)::int AS n FROM usage_records WHERE account_id = $1 AND occurred_at = $2`, [w.A.account, at]);
+    expect(n.n).to.equal(0);
+    expect((await as(w.A.pa.token).post('/v1/usage', { records: [usage(w.A.account, 'cvm', '1', at)] })).status).to.equal(403);
+  });
+});
