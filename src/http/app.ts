@@ -17,6 +17,7 @@ import { issuanceRoutes } from '../issuance/issuance.routes';
 import { couponRoutes } from '../coupons/coupon-views';
 import { orderRoutes } from '../orders/order.routes';
 import { billingRoutes } from '../billing/billing.routes';
+import { statementRoutes } from '../billing/statements';
 import { mountQueueDashboard } from './queue-dashboard';
 import type { Queue } from 'bullmq';
 import { AppError, errorHandler } from './errors';
@@ -83,6 +84,7 @@ export function createApp({ ds, redis, queues = [] }: AppDeps): Express {
   couponRoutes(v1, ds);
   orderRoutes(v1, ds);
   billingRoutes(v1, ds);
+  statementRoutes(v1, ds);
 
   const doc = openApiDocument();
   app.get('/openapi.json', (_req, res) => {

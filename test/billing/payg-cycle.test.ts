@@ -122,6 +122,46 @@ describe('R20 R23 R24 pay-as-you-go: usage, the billing cycle, automatic coupons
     expect(ok.status, JSON.stringify(ok.body)).to.equal(201);
   });
 
+  it('R24: the daily statement shows each bill and order with amount, coupon deduction (which coupons) and cash due, with totals; CSV quotes names', async () => {
+    const start = day();
+    const c = await insertCoupon(w.A.couponD, w.A.account, { balance: 1000, validFrom: new Date(start.getTime() - DAY) });
+    await as(w.admin.token).post('/v1/usage', { records: [usage(w.A.account, 'cvm', '2500', new Date(start.getTime() + 1000))] });
+    await runCycle(start);
+    const date = start.toISOString().slice(0, 10);
+    const st = await as(w.A.af.token).get(`/v1/accounts/${w.A.account}/statement?period=daily&date=${date}`);
+    expect(st.status, JSON.stringify(st.body)).to.equal(200);
+    expect(st.body.lines).to.have.length(1);
+    expect(st.body.lines[0]).to.deep.include({ kind: 'payg', products: 'cvm', amount: '2500', couponDeduction: '1000', cashDue: '1500' });
+    expect(st.body.lines[0].coupons).to.deep.equal([{ couponId: c, amount: '1000' }]);
+    expect(st.body.totals).to.deep.equal([{ currency: 'USD', amount: '2500', couponDeduction: '1000', cashDue: '1500' }]);
+    // Prepaid orders appear on the statement of the day they were paid.
+    const other = await insertCoupon(w.A.couponD, w.A.account, { balance: 300 });
+    const month = new Date().toISOString().slice(0, 7);
+    await call('POST', '/v1/orders', {
+      token: w.A.af.token,
+      body: { currency: 'USD', scenario: 'purchase', items: [{ productCode: 'cvm', amount: '800' }], coupon: other },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    const monthly = await as(w.A.ao.token).get(`/v1/accounts/${w.A.account}/statement?period=monthly&date=${month}`);
+    const prepaid = monthly.body.lines.filter((l: { kind: string }) => l.kind === 'prepaid');
+    expect(prepaid).to.have.length(1);
+    expect(prepaid[0]).to.deep.include({ amount: '800', couponDeduction: '300', cashDue: '500', coupons: [{ couponId: other, amount: '300' }] });
+    expect((await as(w.A.am.token).get(`/v1/accounts/${w.A.account}/statement?period=daily&date=${date}`)).status).to.equal(403);
+    expect((await as(w.B.af.token).get(`/v1/accounts/${w.A.account}/statement?period=daily&date=${date}`)).status).to.equal(404);
+    // The partner's report per subaccount and template; as CSV a name with a comma and quotes stays one field.
+    await as(w.A.pa.token).patch(`/v1/accounts/${w.A.account}`, { name: 'Acme, "Intl"' });
+    const csv = await call('GET', `/v1/partners/${w.A.partner}/coupon-report?month=${month}&format=csv`, { token: w.A.pa.token });
+    expect(csv.status).to.equal(200);
+    const rows = String(csv.body).trim().split('\n');
+    expect(rows[0]).to.equal('accountId,accountName,templateId,templateName,currency,deducted,returned,net');
+    expect(rows.slice(1).some((l) => l.startsWith(`${w.A.account},"Acme, ""Intl""",`))).to.equal(true);
+    const report = await as(w.A.pa.token).get(`/v1/partners/${w.A.partner}/coupon-report?month=${month}`);
+    const mine = report.body.lines.filter((l: { accountId: string }) => l.accountId === w.A.account);
+    // Deductions count in the month they were made: the bill's 1000 (applied by today's cycle run) and the order's 300.
+    expect(mine.map((l: { net: string }) => l.net)).to.deep.equal(['1300']);
+    expect((await as(w.A.af.token).get(`/v1/partners/${w.A.partner}/coupon-report?month=${month}`)).status).to.equal(404);
+  });
+
   it('usage naming an unknown account is refused whole (422); only the platform admin ingests (403)', async () => {
     const at = new Date();
     const res = await as(w.admin.token).post('/v1/usage', { records: [usage(w.A.account, 'cvm', '1', at), usage(randomUUID(), 'cvm', '1', at)] });

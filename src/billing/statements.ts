@@ -1,0 +1,145 @@
+import type { Response, Router } from 'express';
+import type { DataSource } from 'typeorm';
+import { stringify } from 'csv-stringify';
+import { z } from '../http/zod';
+import { route } from '../http/route';
+import { Id } from '../http/schemas';
+import type { Ctx } from '../http/context';
+import { AppError } from '../http/errors';
+import { authorize, findReadable } from '../auth/scope';
+import { toBigInt } from '../shared/money';
+import { Account } from '../tenancy/accounts/account.entity';
+import { Partner } from '../tenancy/partners/partner.entity';
+
+/**
+ * R24: an account's daily or monthly statement: every pay-as-you-go bill of the period and every
+ * prepaid order, each line with its amount, coupon deduction (and which coupons) and cash due,
+ * with totals per currency. And the partner's report of coupon deductions per subaccount and
+ * template for a month. Both as JSON or CSV (csv-stringify quotes names with commas or quotes).
+ */
+const StatementQuery = z
+  .strictObject({
+    period: z.enum(['daily', 'monthly']),
+    date: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/).describe('YYYY-MM-DD for daily, YYYY-MM for monthly (UTC)'),
+    format: z.enum(['json', 'csv']).default('json'),
+  });
+const ReportQuery = z.strictObject({ month: z.string().regex(/^\d{4}-\d{2}$/), format: z.enum(['json', 'csv']).default('json') });
+
+function window(period: 'daily' | 'monthly', date: string): [Date, Date] {
+  const ok = period === 'daily' ? /^\d{4}-\d{2}-\d{2}$/.test(date) : /^\d{4}-\d{2}$/.test(date);
+  const from = new Date(`${period === 'daily' ? date : `${date}-01`}T00:00:00Z`);
+  if (!ok || Number.isNaN(from.getTime())) {
+    throw new AppError(400, 'validation_failed', 'invalid date', [{ field: 'query.date', code: 'invalid_date', message: `a ${period === 'daily' ? 'YYYY-MM-DD' : 'YYYY-MM'} date` }]);
+  }
+  const to = new Date(from);
+  if (period === 'daily') to.setUTCDate(to.getUTCDate() + 1);
+  else to.setUTCMonth(to.getUTCMonth() + 1);
+  return [from, to];
+}
+
+interface LineRow {
+  kind: 'payg' | 'prepaid';
+  id: string;
+  at: Date;
+  products: string;
+  currency: string;
+  amount: string;
+  deduction: string;
+  cash: string;
+  coupons: { couponId: string; amount: string }[];
+}
+
+const LINES_SQL = `
+SELECT 'payg' AS kind, b.id, b.period_start AS at, b.product_code AS products, b.currency, b.amount::text, b.coupon_deduction::text AS deduction,
+       b.cash_due::text AS cash,
+       coalesce((SELECT json_agg(json_build_object('couponId', d.coupon_id, 'amount', d.amount::text) ORDER BY d.coupon_id)
+                   FROM bill_deductions d WHERE d.tenant_id = b.tenant_id AND d.bill_id = b.id), '[]') AS coupons
+  FROM bills b WHERE b.tenant_id = $1 AND b.account_id = $2 AND b.period_start >= $3 AND b.period_start < $4
+UNION ALL
+SELECT 'prepaid', o.id, o.created_at, (SELECT string_agg(i.product_code, ' ' ORDER BY i.line) FROM order_items i WHERE i.tenant_id = o.tenant_id AND i.order_id = o.id),
+       o.currency, o.total::text, o.coupon_deduction::text, o.cash::text,
+       CASE WHEN o.coupon_id IS NULL THEN '[]'::json ELSE json_build_array(json_build_object('couponId', o.coupon_id, 'amount', o.coupon_deduction::text)) END
+  FROM orders o WHERE o.tenant_id = $1 AND o.account_id = $2 AND o.created_at >= $3 AND o.created_at < $4
+ORDER BY at, id`;
+
+function totals(lines: LineRow[]) {
+  const by = new Map<string, { amount: bigint; couponDeduction: bigint; cashDue: bigint }>();
+  for (const l of lines) {
+    const t = by.get(l.currency) ?? { amount: 0n, couponDeduction: 0n, cashDue: 0n };
+    t.amount += toBigInt(l.amount);
+    t.couponDeduction += toBigInt(l.deduction);
+    t.cashDue += toBigInt(l.cash);
+    by.set(l.currency, t);
+  }
+  return [...by].map(([currency, t]) => ({ currency, amount: t.amount.toString(), couponDeduction: t.couponDeduction.toString(), cashDue: t.cashDue.toString() }));
+}
+
+async function sendCsv(res: Response, filename: string, columns: string[], rows: Record<string, unknown>[]): Promise<void> {
+  res.status(200).type('text/csv; charset=utf-8').attachment(filename);
+  const csv = stringify({ header: true, columns });
+  csv.pipe(res);
+  for (const r of rows) if (!csv.write(r)) await new Promise((resolve) => csv.once('drain', resolve));
+  csv.end();
+  await new Promise((resolve) => res.once('finish', resolve));
+}
+
+export async function statement(ctx: Ctx, accountId: string, q: z.output<typeof StatementQuery>, res: Response) {
+  const account = await findReadable(ctx, ctx.ds.manager, Account, 'Account', accountId);
+  authorize(ctx, 'read', 'Bill', { tenantId: account.tenantId, accountId: account.id, partnerId: account.partnerId });
+  const [from, to] = window(q.period, q.date);
+  const lines: LineRow[] = await ctx.ds.query(LINES_SQL, [account.tenantId, account.id, from, to]);
+  const json = lines.map((l) => ({
+    kind: l.kind, id: l.id, at: l.at.toISOString(), products: l.products, currency: l.currency,
+    amount: l.amount, couponDeduction: l.deduction, coupons: l.coupons, cashDue: l.cash,
+  }));
+  if (q.format === 'csv') {
+    return sendCsv(res, `statement-${account.id}-${q.date}.csv`, ['at', 'kind', 'id', 'products', 'currency', 'amount', 'couponDeduction', 'coupons', 'cashDue'],
+      json.map((l) => ({ ...l, coupons: l.coupons.map((c) => `${c.couponId}:${c.amount}`).join(' ') })));
+  }
+  res.json({ accountId: account.id, accountName: account.name, period: q.period, from: from.toISOString(), to: to.toISOString(), lines: json, totals: totals(lines) });
+}
+
+export async function partnerReport(ctx: Ctx, partnerId: string, q: z.output<typeof ReportQuery>, res: Response) {
+  const partner = await findReadable(ctx, ctx.ds.manager, Partner, 'Partner', partnerId);
+  authorize(ctx, 'read', 'Coupon', { tenantId: partner.tenantId, partnerId: partner.id });
+  const [from, to] = window('monthly', q.month);
+  const rows: { account_id: string; account_name: string; template_id: string; template_name: string; currency: string; deducted: string; returned: string }[] =
+    await ctx.ds.query(
+      `SELECT c.account_id, a.name AS account_name, c.template_id, t.name AS template_name, c.currency,
+              (-sum(l.amount) FILTER (WHERE l.type = 'deduct'))::text AS deducted,
+              coalesce(sum(l.amount) FILTER (WHERE l.type = 'return'), 0)::text AS returned
+         FROM coupon_ledger l
+         JOIN coupons c ON c.tenant_id = l.tenant_id AND c.id = l.coupon_id
+         JOIN accounts a ON a.tenant_id = c.tenant_id AND a.id = c.account_id
+         JOIN coupon_templates t ON t.tenant_id = c.tenant_id AND t.id = c.template_id
+        WHERE l.tenant_id = $1 AND c.partner_id = $2 AND l.type IN ('deduct', 'return') AND l.at >= $3 AND l.at < $4
+        GROUP BY c.account_id, a.name, c.template_id, t.name, c.currency
+        ORDER BY a.name, t.name`,
+      [partner.tenantId, partner.id, from, to],
+    );
+  const lines = rows.map((r) => ({
+    accountId: r.account_id, accountName: r.account_name, templateId: r.template_id, templateName: r.template_name, currency: r.currency,
+    deducted: r.deducted ?? '0', returned: r.returned, net: (toBigInt(r.deducted ?? '0') - toBigInt(r.returned)).toString(),
+  }));
+  if (q.format === 'csv') {
+    return sendCsv(res, `coupon-report-${partner.id}-${q.month}.csv`, ['accountId', 'accountName', 'templateId', 'templateName', 'currency', 'deducted', 'returned', 'net'], lines);
+  }
+  const byCurrency = new Map<string, bigint>();
+  for (const l of lines) byCurrency.set(l.currency, (byCurrency.get(l.currency) ?? 0n) + toBigInt(l.net));
+  res.json({ partnerId: partner.id, month: q.month, lines, totals: [...byCurrency].map(([currency, net]) => ({ currency, net: net.toString() })) });
+}
+
+export function statementRoutes(r: Router, ds: DataSource): void {
+  route(r, ds, {
+    method: 'get', path: '/v1/accounts/:id/statement', tags: ['Billing'], errors: [403, 404], produces: 'text/csv',
+    summary: 'Daily or monthly statement: per line amount, coupon deduction (which coupons) and cash due; format=csv to download (R24)',
+    params: z.strictObject({ id: Id }), query: StatementQuery, response: z.unknown(),
+    handler: (ctx, { params, query }, res) => statement(ctx, params.id, query, res),
+  });
+  route(r, ds, {
+    method: 'get', path: '/v1/partners/:id/coupon-report', tags: ['Billing'], errors: [403, 404], produces: 'text/csv',
+    summary: 'Coupon deductions per subaccount and template for a month, with totals; format=csv to download (R24)',
+    params: z.strictObject({ id: Id }), query: ReportQuery, response: z.unknown(),
+    handler: (ctx, { params, query }, res) => partnerReport(ctx, params.id, query, res),
+  });
+}
