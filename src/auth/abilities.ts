@@ -10,7 +10,7 @@ import { ACCOUNT_ROLES, PARTNER_ROLES, VENDOR_ROLES, type Role } from '../tenanc
 export type Action = 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide' | 'settle';
 export type Subject =
   | 'Partner' | 'Account' | 'User' | 'ApiToken' | 'QueueDashboard' | 'Product' | 'Budget'
-  | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'all';
+  | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'Reconciliation' | 'all';
 export type AppAbility = MongoAbility<[Action, Subject | Record<PropertyKey, unknown>]>;
 
 type Builder = AbilityBuilder<AppAbility>;
@@ -29,7 +29,7 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('read', 'Account');
     can('manage', 'User');
     can('manage', 'ApiToken');
-    can('read', 'QueueDashboard');
+    can('read', ['QueueDashboard', 'Reconciliation']);
     can('manage', ['Product', 'Budget']);
     can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Order', 'Bill']);
     can('manage', ['BillingRun', 'Usage']);

@@ -18,6 +18,7 @@ import { couponRoutes } from '../coupons/coupon-views';
 import { orderRoutes } from '../orders/order.routes';
 import { billingRoutes } from '../billing/billing.routes';
 import { statementRoutes } from '../billing/statements';
+import { reconcileRoutes } from '../reconcile/reconcile.routes';
 import { mountQueueDashboard } from './queue-dashboard';
 import type { Queue } from 'bullmq';
 import { AppError, errorHandler } from './errors';
@@ -85,6 +86,7 @@ export function createApp({ ds, redis, queues = [] }: AppDeps): Express {
   orderRoutes(v1, ds);
   billingRoutes(v1, ds);
   statementRoutes(v1, ds);
+  reconcileRoutes(v1, ds);
 
   const doc = openApiDocument();
   app.get('/openapi.json', (_req, res) => {

@@ -1,0 +1,246 @@
+import { ForbiddenError } from '@casl/ability';
+import type { DataSource, EntityManager } from 'typeorm';
+import { z } from '../http/zod';
+import type { Ctx } from '../http/context';
+
+/**
+ * R25, R26: the money invariant, checked over the whole database by a few set-based statements in
+ * one read-only REPEATABLE READ transaction, so every section sees the same snapshot while
+ * payments go on. Each section reports how many rows it checked, the true number of mismatches
+ * and the first LIMIT of them (ordered, so two runs list the same ones). Amounts are strings of
+ * integer minor units, cast to text in SQL: never a JS number.
+ *
+ * - coupons: balance = sum of the coupon's ledger (a coupon without ledger rows sums to 0).
+ * - ledgerChain: each ledger row's balance_after = the running sum of its coupon's ledger up to it.
+ * - negative: coupons with a balance below 0 (the CHECK forbids it; reported anyway).
+ * - orders: total = coupon_deduction + cash, coupon_deduction = what the `deduct` rows carrying the
+ *   order's id took from coupons, and the `return` rows carrying it (a refund, R27/R28) give back
+ *   between 0 and that much. Returns are kept apart from deductions on purpose: a refunded order
+ *   keeps the deduction it was paid with, so netting them would report every refunded order.
+ * - deductions: every `deduct` or `return` row is on exactly one order or bill, which exists and
+ *   (for an order) names the same coupon.
+ * - bills (only when a `bills` table exists): total = coupon_deduction + cash_due, coupon_deduction
+ *   = the sum of its bill_deductions = what the ledger rows carrying the bill's id took, coupon by
+ *   coupon. Expected columns: bills(tenant_id, id, total or amount, coupon_deduction, cash_due),
+ *   bill_deductions(tenant_id, bill_id, coupon_id, amount > 0). If the tables exist with other
+ *   columns, reconcile throws naming them rather than silently skipping bills.
+ */
+export const DEFAULT_LIMIT = 1000;
+
+const Count = z.number().int().nonnegative();
+const Amount = z.string().regex(/^-?\d+$/).openapi({ description: 'Integer minor units, as a string', example: '5000' });
+const Uuid = z.string();
+const section = <T extends z.ZodType>(item: T) => ({ checked: Count, mismatchCount: Count.describe('The true count; the list stops at the limit'), mismatches: z.array(item) });
+
+export const ReconcileReport = z
+  .object({
+    checkedAt: z.string().describe('The snapshot every section was read from'),
+    ok: z.boolean().describe('No mismatch and no negative balance anywhere'),
+    coupons: z.object(section(z.object({ couponId: Uuid, tenantId: Uuid, balance: Amount, ledgerSum: Amount }))),
+    ledgerChain: z.object(section(z.object({ couponId: Uuid, tenantId: Uuid, entryId: z.string(), balanceAfter: Amount, runningSum: Amount }))),
+    negative: z.object({ count: Count, couponIds: z.array(Uuid) }),
+    orders: z.object(
+      section(z.object({ orderId: Uuid, tenantId: Uuid, total: Amount, couponDeduction: Amount, cash: Amount, ledgerDeduction: Amount, ledgerReturned: Amount })),
+    ),
+    deductions: z.object(
+      section(
+        z.object({
+          entryId: z.string(),
+          couponId: Uuid,
+          tenantId: Uuid,
+          type: z.enum(['deduct', 'return']),
+          orderId: Uuid.nullable(),
+          billId: Uuid.nullable(),
+          problem: z.enum(['no_order_or_bill', 'order_and_bill', 'unknown_order', 'other_coupon', 'unknown_bill']),
+        }),
+      ),
+    ),
+    bills: z
+      .object(
+        section(
+          z.object({
+            billId: Uuid,
+            tenantId: Uuid,
+            total: Amount,
+            couponDeduction: Amount,
+            cashDue: Amount,
+            listedDeduction: Amount.describe('Sum of the bill_deductions rows'),
+            ledgerDeduction: Amount,
+            ledgerReturned: Amount,
+            couponsDiffer: z.boolean().describe('Some coupon\'s bill_deductions amount differs from its ledger rows on this bill'),
+          }),
+        ),
+      )
+      .optional()
+      .describe('Present once pay-as-you-go bills exist'),
+  })
+  .openapi('ReconcileReport');
+export type Report = z.output<typeof ReconcileReport>;
+
+type Section<K extends keyof Report> = NonNullable<Report[K]>;
+interface Row<T> {
+  checked: string;
+  mismatch_count: string;
+  mismatches: T[];
+}
+const toSection = <T>(r: Row<T>) => ({ checked: Number(r.checked), mismatchCount: Number(r.mismatch_count), mismatches: r.mismatches });
+
+/** The first $1 rows of `bad`, as a JSON array built by `obj`, with the counts of `checked` and `bad`. */
+const summary = (obj: string, order: string) => `
+SELECT (SELECT count(*) FROM checked) AS checked,
+       (SELECT count(*) FROM bad) AS mismatch_count,
+       (SELECT coalesce(json_agg(${obj} ORDER BY ${order}), '[]') FROM (SELECT * FROM bad ORDER BY ${order} LIMIT $1) b) AS mismatches`;
+
+const COUPONS_SQL = `
+WITH ledger AS (
+  SELECT tenant_id, coupon_id, sum(amount) AS total FROM coupon_ledger GROUP BY tenant_id, coupon_id
+), checked AS (
+  SELECT c.tenant_id, c.id, c.balance, coalesce(l.total, 0) AS ledger_sum
+    FROM coupons c LEFT JOIN ledger l ON l.tenant_id = c.tenant_id AND l.coupon_id = c.id
+), bad AS (
+  SELECT * FROM checked WHERE balance <> ledger_sum
+)
+${summary(`json_build_object('couponId', id, 'tenantId', tenant_id, 'balance', balance::text, 'ledgerSum', ledger_sum::text)`, 'tenant_id, id')},
+       (SELECT count(*) FROM checked WHERE balance < 0) AS negative_count,
+       (SELECT coalesce(json_agg(id ORDER BY id), '[]') FROM (SELECT id FROM checked WHERE balance < 0 ORDER BY id LIMIT $1) n) AS negative`;
+
+const CHAIN_SQL = `
+WITH checked AS (
+  SELECT tenant_id, coupon_id, id, balance_after,
+         sum(amount) OVER (PARTITION BY tenant_id, coupon_id ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running
+    FROM coupon_ledger
+), bad AS (
+  SELECT * FROM checked WHERE balance_after <> running
+)
+${summary(
+  `json_build_object('couponId', coupon_id, 'tenantId', tenant_id, 'entryId', id::text, 'balanceAfter', balance_after::text, 'runningSum', running::text)`,
+  'tenant_id, coupon_id, id',
+)}`;
+
+const ORDERS_SQL = `
+WITH ledger AS (
+  SELECT tenant_id, order_id,
+         coalesce(-sum(amount) FILTER (WHERE type = 'deduct'), 0) AS deducted,
+         coalesce(sum(amount) FILTER (WHERE type = 'return'), 0) AS returned
+    FROM coupon_ledger WHERE order_id IS NOT NULL GROUP BY tenant_id, order_id
+), checked AS (
+  SELECT o.tenant_id, o.id, o.total, o.coupon_deduction, o.cash, coalesce(l.deducted, 0) AS deducted, coalesce(l.returned, 0) AS returned
+    FROM orders o LEFT JOIN ledger l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
+), bad AS (
+  SELECT * FROM checked
+   WHERE total <> coupon_deduction + cash OR coupon_deduction <> deducted OR returned < 0 OR returned > deducted
+)
+${summary(
+  `json_build_object('orderId', id, 'tenantId', tenant_id, 'total', total::text, 'couponDeduction', coupon_deduction::text, 'cash', cash::text,
+                     'ledgerDeduction', deducted::text, 'ledgerReturned', returned::text)`,
+  'tenant_id, id',
+)}`;
+
+const deductionsSql = (withBills: boolean) => `
+WITH checked AS (
+  SELECT l.tenant_id, l.id, l.coupon_id, l.type, l.order_id, l.bill_id,
+         CASE
+           WHEN l.order_id IS NULL AND l.bill_id IS NULL THEN 'no_order_or_bill'
+           WHEN l.order_id IS NOT NULL AND l.bill_id IS NOT NULL THEN 'order_and_bill'
+           WHEN l.order_id IS NOT NULL AND o.id IS NULL THEN 'unknown_order'
+           WHEN l.order_id IS NOT NULL AND o.coupon_id IS DISTINCT FROM l.coupon_id THEN 'other_coupon'
+           WHEN l.bill_id IS NOT NULL AND ${withBills ? 'NOT EXISTS (SELECT 1 FROM bills b WHERE b.tenant_id = l.tenant_id AND b.id = l.bill_id)' : 'true'} THEN 'unknown_bill'
+         END AS problem
+    FROM coupon_ledger l LEFT JOIN orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id
+   WHERE l.type IN ('deduct', 'return')
+), bad AS (
+  SELECT * FROM checked WHERE problem IS NOT NULL
+)
+${summary(
+  `json_build_object('entryId', id::text, 'couponId', coupon_id, 'tenantId', tenant_id, 'type', type, 'orderId', order_id, 'billId', bill_id, 'problem', problem)`,
+  'tenant_id, id',
+)}`;
+
+// The bill's own amount column is `total` or `amount`, whichever the bills migration chose.
+const billsSql = (totalColumn: 'total' | 'amount') => `
+WITH listed AS (
+  SELECT tenant_id, bill_id, coupon_id, sum(amount) AS amount FROM bill_deductions GROUP BY tenant_id, bill_id, coupon_id
+), ledger AS (
+  SELECT tenant_id, bill_id, coupon_id,
+         coalesce(-sum(amount) FILTER (WHERE type = 'deduct'), 0) AS deducted,
+         coalesce(sum(amount) FILTER (WHERE type = 'return'), 0) AS returned
+    FROM coupon_ledger WHERE bill_id IS NOT NULL GROUP BY tenant_id, bill_id, coupon_id
+), per_bill AS (
+  SELECT tenant_id, bill_id, sum(coalesce(li.amount, 0)) AS listed, sum(coalesce(le.deducted, 0)) AS deducted,
+         sum(coalesce(le.returned, 0)) AS returned, bool_or(coalesce(li.amount, 0) <> coalesce(le.deducted, 0)) AS coupons_differ
+    FROM listed li FULL JOIN ledger le USING (tenant_id, bill_id, coupon_id)
+   GROUP BY tenant_id, bill_id
+), checked AS (
+  SELECT b.tenant_id, b.id, b.${totalColumn} AS total, b.coupon_deduction, b.cash_due, coalesce(p.listed, 0) AS listed,
+         coalesce(p.deducted, 0) AS deducted, coalesce(p.returned, 0) AS returned, coalesce(p.coupons_differ, false) AS coupons_differ
+    FROM bills b LEFT JOIN per_bill p ON p.tenant_id = b.tenant_id AND p.bill_id = b.id
+), bad AS (
+  SELECT * FROM checked
+   WHERE total <> coupon_deduction + cash_due OR coupon_deduction <> listed OR coupon_deduction <> deducted
+      OR coupons_differ OR returned < 0 OR returned > deducted
+)
+${summary(
+  `json_build_object('billId', id, 'tenantId', tenant_id, 'total', total::text, 'couponDeduction', coupon_deduction::text, 'cashDue', cash_due::text,
+                     'listedDeduction', listed::text, 'ledgerDeduction', deducted::text, 'ledgerReturned', returned::text, 'couponsDiffer', coupons_differ)`,
+  'tenant_id, id',
+)}`;
+
+// Resolved through the search_path (public in every process), so a test can shadow it.
+const BILL_TABLES_SQL = `
+SELECT to_regclass('bills')::text AS bills, to_regclass('bill_deductions')::text AS bill_deductions,
+       array(SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass('bills') AND attnum > 0 AND NOT attisdropped) AS bill_columns,
+       array(SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass('bill_deductions') AND attnum > 0 AND NOT attisdropped) AS deduction_columns`;
+
+/** Whether bills are there to check, and which column holds a bill's total; throws on an unexpected shape. */
+async function billTables(em: EntityManager): Promise<{ totalColumn: 'total' | 'amount' } | null> {
+  const [t]: { bills: string | null; bill_deductions: string | null; bill_columns: string[]; deduction_columns: string[] }[] = await em.query(BILL_TABLES_SQL);
+  if (!t.bills) return null;
+  const missing = (have: string[], want: string[]) => want.filter((c) => !have.includes(c));
+  const totalColumn = t.bill_columns.includes('total') ? 'total' : 'amount';
+  const problems = [
+    ...missing(t.bill_columns, ['tenant_id', 'id', totalColumn, 'coupon_deduction', 'cash_due']).map((c) => `bills.${c}`),
+    ...(t.bill_deductions ? missing(t.deduction_columns, ['tenant_id', 'bill_id', 'coupon_id', 'amount']).map((c) => `bill_deductions.${c}`) : ['bill_deductions']),
+  ];
+  if (problems.length) throw new Error(`reconcile: the bills tables lack ${problems.join(', ')}; update src/reconcile/reconcile.ts to their schema`);
+  return { totalColumn };
+}
+
+/** Every check, on `em`'s connection and snapshot. */
+export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): Promise<Report> {
+  const [{ now }]: { now: Date }[] = await em.query(`SELECT now()`);
+  const bills = await billTables(em);
+  const [coupons]: (Row<Section<'coupons'>['mismatches'][number]> & { negative_count: string; negative: string[] })[] = await em.query(COUPONS_SQL, [limit]);
+  const [chain]: Row<Section<'ledgerChain'>['mismatches'][number]>[] = await em.query(CHAIN_SQL, [limit]);
+  const [orders]: Row<Section<'orders'>['mismatches'][number]>[] = await em.query(ORDERS_SQL, [limit]);
+  const [deductions]: Row<Section<'deductions'>['mismatches'][number]>[] = await em.query(deductionsSql(bills !== null), [limit]);
+  const billRow: Row<Section<'bills'>['mismatches'][number]> | undefined = bills ? (await em.query(billsSql(bills.totalColumn), [limit]))[0] : undefined;
+
+  const report: Report = {
+    checkedAt: now.toISOString(),
+    ok: false,
+    coupons: toSection(coupons),
+    ledgerChain: toSection(chain),
+    negative: { count: Number(coupons.negative_count), couponIds: coupons.negative },
+    orders: toSection(orders),
+    deductions: toSection(deductions),
+    ...(billRow ? { bills: toSection(billRow) } : {}),
+  };
+  const mismatches = [report.coupons, report.ledgerChain, report.orders, report.deductions, report.bills].reduce((n, s) => n + (s?.mismatchCount ?? 0), 0);
+  report.ok = mismatches === 0 && report.negative.count === 0;
+  return report;
+}
+
+/** The whole report from one consistent snapshot, without taking a single write lock. */
+export async function reconcile(ds: DataSource, limit = DEFAULT_LIMIT): Promise<Report> {
+  return ds.transaction('REPEATABLE READ', async (em) => {
+    await em.query('SET TRANSACTION READ ONLY');
+    return reconcileWith(em, limit);
+  });
+}
+
+/** GET /v1/admin/reconcile: for whoever may read reconciliations (the platform admins). */
+export async function reconciliationReport(ctx: Ctx): Promise<Report> {
+  // 'Reconciliation' joins the Subject union in auth/abilities.ts; drop the cast once it has.
+  ForbiddenError.from(ctx.ability).throwUnlessCan('read', 'Reconciliation');
+  return reconcile(ctx.ds);
+}
