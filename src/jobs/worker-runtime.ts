@@ -24,7 +24,10 @@ export async function startWorkers(ds: DataSource, cfg: Config, handlers: Handle
     databaseUrl: cfg.DATABASE_URL,
     pollMs: cfg.OUTBOX_POLL_MS,
   });
+  const connections = [producer];
   const workers = QUEUE_NAMES.map((name) => {
+    const connection = redisConnection(cfg.REDIS_URL, { forWorker: true });
+    connections.push(connection);
     const w = new Worker(
       name,
       async (job) => {
@@ -33,7 +36,7 @@ export async function startWorkers(ds: DataSource, cfg: Config, handlers: Handle
         return outcome;
       },
       {
-      connection: redisConnection(cfg.REDIS_URL, { forWorker: true }),
+      connection,
       prefix: cfg.QUEUE_PREFIX,
       concurrency: cfg.WORKER_CONCURRENCY,
       lockDuration: cfg.WORKER_LOCK_MS,
@@ -63,7 +66,8 @@ export async function startWorkers(ds: DataSource, cfg: Config, handlers: Handle
       await relay.stop();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all([...queues.values()].map((q) => q.close()));
-      producer.disconnect();
+      // BullMQ closes the connections it made, not the ones it was given.
+      for (const c of connections) c.disconnect();
     },
   };
 }
