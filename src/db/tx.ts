@@ -21,7 +21,8 @@ export async function inTransaction<T>(
   const attempts = opts.attempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ds.transaction(opts.isolation ?? 'READ COMMITTED', work);
+      // READ COMMITTED is the server's default: naming it would cost a SET TRANSACTION round trip.
+      return await (opts.isolation && opts.isolation !== 'READ COMMITTED' ? ds.transaction(opts.isolation, work) : ds.transaction(work));
     } catch (err) {
       const code = pgCode(err);
       if (!code || !RETRYABLE.has(code) || attempt >= attempts) throw err;
