@@ -33,6 +33,10 @@ export interface Tree {
   reqR: string; // the reseller's partner-borne request, just submitted
   couponD: string; // a coupon of `account`, issued by the distributor
   couponR: string; // a coupon of `resellerCustomer`, issued by the reseller
+  orderD: string; // a prepaid order of `account` (cash only)
+  orderR: string; // a prepaid order of `resellerCustomer`
+  billD: string; // a pay-as-you-go bill of `account`
+  billR: string; // a pay-as-you-go bill of `resellerCustomer`
 }
 
 export interface World {
@@ -63,6 +67,12 @@ export async function buildWorld(ds: DataSource): Promise<World> {
     );
     return { id, role, token, tokenId, email };
   };
+  // Vendor data the fixtures refer to: a product and a billing cycle of the world's own.
+  const cycle = randomUUID();
+  sql.push(
+    `INSERT INTO products (code, name, category) VALUES ('cvm', 'Cloud Virtual Machine', 'compute') ON CONFLICT (code) DO NOTHING`,
+    `INSERT INTO billing_cycles (id, period, period_start, period_end) VALUES ('${cycle}', 'hourly', now(), now() + interval '1 hour')`,
+  );
   const admin = person('platform_admin', 'admin', null, null, null);
   const bd = person('bd', 'bd', null, null, null);
   const otherBd = person('bd', 'bd2', null, null, null);
@@ -86,7 +96,7 @@ export async function buildWorld(ds: DataSource): Promise<World> {
       af: person('account_finance', `af${key}`, t, t, account),
       am: person('account_member', `am${key}`, t, t, account),
     };
-    const [tplD, tplR, reqD, reqR, doneD, doneR, couponD, couponR] = Array.from({ length: 8 }, () => randomUUID());
+    const [tplD, tplR, reqD, reqR, doneD, doneR, couponD, couponR, orderD, orderR, billD, billR] = Array.from({ length: 12 }, () => randomUUID());
     const template = (id: string, partner: string, bearer: string) =>
       `INSERT INTO coupon_templates (tenant_id, id, partner_id, name, currency, face_value, cost_bearer, issue_limit, validity_kind, valid_days, usage, billing_modes, locked_at)
        VALUES ('${t}', '${id}', '${partner}', 'tpl-${key}', 'USD', 5000, '${bearer}', 'unlimited', 'relative', 30, 'reusable', '{payg}', now())`;
@@ -100,7 +110,18 @@ export async function buildWorld(ds: DataSource): Promise<World> {
        VALUES ('${t}', '${id}', '${acct}', '${partner}', '${tpl}', '${req}', 'USD', 5000, 5000, 'unused', 'partner', 'reusable',
                now(), now() + interval '30 days', '{}', '{payg}', '{}', false, '{}');
        INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after) VALUES ('${t}', '${id}', '${acct}', 'issue', 5000, 5000)`;
+    const order = (id: string, partner: string, acct: string, by: Person) =>
+      `INSERT INTO orders (tenant_id, id, account_id, partner_id, currency, scenario, promotional, paid_on_behalf, total, coupon_deduction, cash, idempotency_key, request_hash, created_by)
+       VALUES ('${t}', '${id}', '${acct}', '${partner}', 'USD', 'purchase', false, false, 1000, 0, 1000, '${id}', 'x', '${by.id}');
+       INSERT INTO order_items (tenant_id, order_id, line, product_code, amount) VALUES ('${t}', '${id}', 1, 'cvm', 1000)`;
+    const bill = (id: string, partner: string, acct: string) =>
+      `INSERT INTO bills (tenant_id, id, account_id, partner_id, cycle_id, product_code, currency, period_start, period_end, amount, cash_due, due_at)
+       VALUES ('${t}', '${id}', '${acct}', '${partner}', '${cycle}', 'cvm', 'USD', now(), now() + interval '1 hour', 700, 700, now() + interval '15 days')`;
     sql.push(
+      order(orderD, t, account, people.af),
+      order(orderR, reseller, resellerCustomer, people.ra),
+      bill(billD, t, account),
+      bill(billR, reseller, resellerCustomer),
       template(tplD, t, 'vendor'),
       template(tplR, reseller, 'partner'),
       request(reqD, t, tplD, 'vendor', 'pending_approval', account, people.pa),
@@ -110,7 +131,7 @@ export async function buildWorld(ds: DataSource): Promise<World> {
       coupon(couponD, t, tplD, doneD, account),
       coupon(couponR, reseller, tplR, doneR, resellerCustomer),
     );
-    return { partner: t, reseller, resellerAccount, account, account2, resellerCustomer, ...people, tplD, tplR, reqD, reqR, couponD, couponR };
+    return { partner: t, reseller, resellerAccount, account, account2, resellerCustomer, ...people, tplD, tplR, reqD, reqR, couponD, couponR, orderD, orderR, billD, billR };
   };
   const A = tree('a', bd);
   const B = tree('b', otherBd);

@@ -21,6 +21,9 @@ const accountOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.resellerCustomer : t.
 const tplOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.tplR : t.tplD);
 const reqOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.reqR : t.reqD);
 const couponOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.couponR : t.couponD);
+const orderOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.orderR : t.orderD);
+const billOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.billR : t.billD);
+const MONTH = new Date().toISOString().slice(0, 7);
 const userOf = (t: Tree, r: RoleKey): Person =>
   ({ admin: t.po, bd: t.po, pa: t.po, po: t.pv, pv: t.po, ra: t.ro, ao: t.af, af: t.am, am: t.af })[r];
 
@@ -70,6 +73,11 @@ const CASES: Case[] = [
   // Checkout (R21, R22): the account's payers; the partner may quote for its subaccounts.
   { name: 'quote an order', method: 'POST', path: () => '/v1/checkout/quote', body: (t: Tree, r: RoleKey) => ({ accountId: accountOf(t, r), currency: 'USD', scenario: 'purchase', items: [{ productCode: 'cvm', amount: '100' }] }), own: row([200, 404, 200, 200, 200, 200, 200, 200, 403]) },
   { name: 'coupon history', method: 'GET', path: (t, r) => `/v1/coupons/${couponOf(t, r)}/history`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 404]) },
+  // Orders, bills and statements (R21, R24): the payers and the owning partner; never a member.
+  { name: 'read order', method: 'GET', path: (t, r) => `/v1/orders/${orderOf(t, r)}`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 404]) },
+  { name: 'settle bill', method: 'POST', path: (t, r) => `/v1/bills/${billOf(t, r)}/settle`, own: row([200, 404, 403, 403, 403, 403, 403, 403, 404]) },
+  { name: 'account statement', method: 'GET', path: (t, r) => `/v1/accounts/${accountOf(t, r)}/statement?period=monthly&date=${MONTH}`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 403]) },
+  { name: 'partner coupon report', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/coupon-report?month=${MONTH}`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
   // Budgets (R5): the platform admin sets them; the partner reads its own.
   { name: 'read budgets', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
   { name: 'set budget', method: 'PUT', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets/USD`, body: { amount: '100000' }, own: row([200, 403, 403, 403, 403, 403, 404, 404, 404]) },
