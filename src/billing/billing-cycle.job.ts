@@ -5,7 +5,7 @@ import type { ChunkedHandler } from '../jobs/run-job';
 import { inTransaction } from '../db/tx';
 import { config } from '../config';
 import { toBigInt } from '../shared/money';
-import { couponFacts } from '../orders/checkout-context';
+import { couponFactColumns, couponFacts, type CouponRow } from '../coupons/coupon-facts';
 import type { CouponFacts, ProductFacts } from './eligibility';
 import { applyCoupons, type BillFacts } from './apply-coupons';
 
@@ -50,14 +50,13 @@ async function applyBatch(em: EntityManager, cycleId: string, accounts: { tenant
   // Coupon rows are locked in id order, as checkout locks them: no deadlock between the two.
   const coupons: (CouponFacts & { tenantId: string })[] = (
     await em.query(
-      `SELECT c.tenant_id, c.id, c.account_id, c.currency, c.balance::text, c.status, c.usage, c.valid_from, c.valid_until, c.issued_at,
-              c.product_codes, c.billing_modes, c.scenarios, c.min_spend::text, c.max_duration_months, c.allow_promotional
+      `SELECT c.tenant_id, ${couponFactColumns('c')}
          FROM coupons c JOIN unnest($1::uuid[], $2::uuid[]) x(t, a) ON c.tenant_id = x.t AND c.account_id = x.a
         WHERE c.status = 'unused' AND 'payg' = ANY (c.billing_modes)
         ORDER BY c.id FOR UPDATE OF c`,
       [tenants, ids],
     )
-  ).map((r: Parameters<typeof couponFacts>[0] & { tenant_id: string }) => ({ ...couponFacts(r), tenantId: r.tenant_id }));
+  ).map((r: CouponRow & { tenant_id: string }) => ({ ...couponFacts(r), tenantId: r.tenant_id }));
   const t1 = performance.now();
   const products: { code: string; excluded_from_general: boolean; marketplace: boolean }[] = await em.query(
     `SELECT code, excluded_from_general, marketplace FROM products WHERE code = ANY($1::text[])`,

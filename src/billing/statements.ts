@@ -1,11 +1,11 @@
 import type { Response, Router } from 'express';
 import type { DataSource } from 'typeorm';
-import { stringify } from 'csv-stringify';
 import { z } from '../http/zod';
 import { route } from '../http/route';
 import { Id } from '../http/schemas';
 import type { Ctx } from '../http/context';
 import { AppError } from '../http/errors';
+import { csvResponse } from '../http/csv';
 import { authorize, findReadable } from '../auth/scope';
 import { toBigInt } from '../shared/money';
 import { Account } from '../tenancy/accounts/account.entity';
@@ -75,12 +75,9 @@ function totals(lines: LineRow[]) {
 }
 
 async function sendCsv(res: Response, filename: string, columns: string[], rows: Record<string, unknown>[]): Promise<void> {
-  res.status(200).type('text/csv; charset=utf-8').attachment(filename);
-  const csv = stringify({ header: true, columns });
-  csv.pipe(res);
-  for (const r of rows) if (!csv.write(r)) await new Promise((resolve) => csv.once('drain', resolve));
-  csv.end();
-  await new Promise((resolve) => res.once('finish', resolve));
+  const csv = csvResponse(res, filename, columns);
+  for (const r of rows) await csv.write(r);
+  await csv.end();
 }
 
 export async function statement(ctx: Ctx, accountId: string, q: z.output<typeof StatementQuery>, res: Response) {

@@ -1,9 +1,9 @@
 import { ForbiddenError } from '@casl/ability';
 import type { Response } from 'express';
-import { stringify } from 'csv-stringify';
 import type { z } from 'zod';
 import type { Ctx } from '../http/context';
 import { findReadable, scopedQuery } from '../auth/scope';
+import { csvResponse } from '../http/csv';
 import { paginate, whereEquals } from '../http/pagination';
 import { Coupon } from './coupon.entity';
 import { couponJson } from './coupon-json';
@@ -58,22 +58,16 @@ export async function couponLedger(ctx: Ctx, id: string, q: z.output<typeof Ledg
   return { items, next: rows.length > q.limit ? items[items.length - 1].id : null };
 }
 
-/** The ledger as CSV, streamed in pages with backpressure; csv-stringify does the quoting. */
+/** The ledger as CSV, streamed in pages. */
 export async function streamLedgerCsv(ctx: Ctx, id: string, res: Response): Promise<void> {
   const c = await findReadable(ctx, ctx.ds.manager, Coupon, 'Coupon', id);
-  res.status(200).type('text/csv; charset=utf-8').attachment(`coupon-${c.id}-ledger.csv`);
-  const csv = stringify({ header: true, columns: ['at', 'type', 'amount', 'balanceAfter', 'currency', 'orderId', 'billId'] });
-  csv.pipe(res);
+  const csv = csvResponse(res, `coupon-${c.id}-ledger.csv`, ['at', 'type', 'amount', 'balanceAfter', 'currency', 'orderId', 'billId']);
   let after: string | null = null;
   for (;;) {
     const rows = await ledgerPage(ctx, c, after, 1000);
-    for (const r of rows) {
-      const ok = csv.write({ ...ledgerJson(r), currency: c.currency });
-      if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
-    }
+    for (const r of rows) await csv.write({ ...ledgerJson(r), currency: c.currency });
     if (rows.length < 1000) break;
     after = rows[rows.length - 1].id;
   }
-  csv.end();
-  await new Promise((resolve) => res.once('finish', resolve));
+  await csv.end();
 }

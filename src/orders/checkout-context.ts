@@ -5,54 +5,13 @@ import { unprocessable } from '../http/errors';
 import { authorize, findReadable } from '../auth/scope';
 import { Account } from '../tenancy/accounts/account.entity';
 import type { CouponFacts, Payment, ProductFacts } from '../billing/eligibility';
-import { toBigInt } from '../shared/money';
+import { couponFactColumns, couponFacts, type CouponRow } from '../coupons/coupon-facts';
 import type { CheckoutBody } from './order.schema';
 
 export interface CheckoutContext {
   account: Account;
   payment: Payment;
   catalog: Map<string, ProductFacts>;
-}
-
-interface CouponRow {
-  id: string;
-  account_id: string;
-  currency: string;
-  balance: string;
-  status: CouponFacts['status'];
-  usage: CouponFacts['usage'];
-  valid_from: Date;
-  valid_until: Date;
-  issued_at: Date;
-  product_codes: string[];
-  billing_modes: CouponFacts['billingModes'][number][];
-  scenarios: CouponFacts['scenarios'][number][];
-  min_spend: string | null;
-  max_duration_months: number | null;
-  allow_promotional: boolean;
-}
-
-const COLUMNS = `id, account_id, currency, balance::text, status, usage, valid_from, valid_until, issued_at, product_codes,
-  billing_modes, scenarios, min_spend::text, max_duration_months, allow_promotional`;
-
-export function couponFacts(r: CouponRow): CouponFacts {
-  return {
-    id: r.id,
-    accountId: r.account_id,
-    currency: r.currency,
-    balance: toBigInt(r.balance),
-    status: r.status,
-    usage: r.usage,
-    validFrom: r.valid_from,
-    validUntil: r.valid_until,
-    issuedAt: r.issued_at,
-    productCodes: r.product_codes,
-    billingModes: r.billing_modes,
-    scenarios: r.scenarios,
-    minSpend: r.min_spend === null ? null : toBigInt(r.min_spend),
-    maxDurationMonths: r.max_duration_months,
-    allowPromotional: r.allow_promotional,
-  };
 }
 
 /**
@@ -98,7 +57,7 @@ export async function accountCoupons(
   opts: { onlyUsable: boolean; lock: boolean; couponId?: string },
 ): Promise<CouponFacts[]> {
   const rows: CouponRow[] = await em.query(
-    `SELECT ${COLUMNS} FROM coupons
+    `SELECT ${couponFactColumns()} FROM coupons
       WHERE tenant_id = $1 AND account_id = $2 AND ($3::uuid IS NULL OR id = $3)
         ${opts.onlyUsable ? `AND status = 'unused'` : ''}
       ORDER BY id ${opts.lock ? 'FOR UPDATE' : ''}`,
