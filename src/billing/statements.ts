@@ -100,18 +100,20 @@ export async function partnerReport(ctx: Ctx, partnerId: string, q: z.output<typ
   const partner = await findReadable(ctx, ctx.ds.manager, Partner, 'Partner', partnerId);
   authorize(ctx, 'read', 'Coupon', { tenantId: partner.tenantId, partnerId: partner.id });
   const [from, to] = window('monthly', q.month);
-  const rows: { account_id: string; account_name: string; template_id: string; template_name: string; currency: string; deducted: string; returned: string }[] =
+  const rows: { account_id: string; account_name: string; template_id: string | null; template_name: string; currency: string; deducted: string; returned: string }[] =
     await ctx.ds.query(
-      `SELECT c.account_id, a.name AS account_name, c.template_id, t.name AS template_name, c.currency,
+      // The ledger row names the account that spent (a shared voucher has several); coupons
+      // without a template (vouchers, compensation) are reported under their origin.
+      `SELECT l.account_id, a.name AS account_name, c.template_id, coalesce(t.name, c.origin) AS template_name, c.currency,
               (-sum(l.amount) FILTER (WHERE l.type = 'deduct'))::text AS deducted,
               coalesce(sum(l.amount) FILTER (WHERE l.type = 'return'), 0)::text AS returned
          FROM coupon_ledger l
          JOIN coupons c ON c.tenant_id = l.tenant_id AND c.id = l.coupon_id
-         JOIN accounts a ON a.tenant_id = c.tenant_id AND a.id = c.account_id
-         JOIN coupon_templates t ON t.tenant_id = c.tenant_id AND t.id = c.template_id
+         JOIN accounts a ON a.tenant_id = l.tenant_id AND a.id = l.account_id
+         LEFT JOIN coupon_templates t ON t.tenant_id = c.tenant_id AND t.id = c.template_id
         WHERE l.tenant_id = $1 AND c.partner_id = $2 AND l.type IN ('deduct', 'return') AND l.at >= $3 AND l.at < $4
-        GROUP BY c.account_id, a.name, c.template_id, t.name, c.currency
-        ORDER BY a.name, t.name`,
+        GROUP BY l.account_id, a.name, c.template_id, coalesce(t.name, c.origin), c.currency
+        ORDER BY a.name, 4`,
       [partner.tenantId, partner.id, from, to],
     );
   const lines = rows.map((r) => ({

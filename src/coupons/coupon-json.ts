@@ -1,14 +1,15 @@
 import { z } from '../http/zod';
 import { Id } from '../http/schemas';
-import type { Coupon } from './coupon.entity';
+import { COUPON_ORIGINS, type Coupon } from './coupon.entity';
 
 export const CouponJson = z
   .object({
     id: Id,
-    accountId: Id,
+    accountId: Id.nullable().describe('Null for a code not yet activated and for a shared voucher'),
     partnerId: Id,
-    templateId: Id,
-    requestId: Id,
+    origin: z.enum(COUPON_ORIGINS).describe('issuance, an activation code, a quota-pool voucher, or fault compensation'),
+    templateId: Id.nullable(),
+    requestId: Id.nullable(),
     currency: z.string(),
     faceValue: z.string(),
     balance: z.string(),
@@ -35,6 +36,7 @@ export function couponJson(c: Coupon): z.infer<typeof CouponJson> {
     id: c.id,
     accountId: c.accountId,
     partnerId: c.partnerId,
+    origin: c.origin,
     templateId: c.templateId,
     requestId: c.requestId,
     currency: c.currency,

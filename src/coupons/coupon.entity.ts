@@ -2,15 +2,19 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { int8 } from '../shared/money';
 
 export type CouponStatus = 'unused' | 'used' | 'expired' | 'pending_activation' | 'revoked';
+export const COUPON_ORIGINS = ['issuance', 'activation_code', 'voucher', 'compensation'] as const;
+export type CouponOrigin = (typeof COUPON_ORIGINS)[number];
 
 @Entity('coupons')
 export class Coupon {
   @PrimaryColumn({ type: 'uuid', name: 'tenant_id' }) tenantId!: string;
   @PrimaryColumn({ type: 'uuid' }) id!: string;
-  @Column({ type: 'uuid', name: 'account_id' }) accountId!: string;
+  /** Null while a code-issued coupon awaits activation, and for a shared voucher (see coupon_holders). */
+  @Column({ type: 'uuid', name: 'account_id', nullable: true }) accountId!: string | null;
   @Column({ type: 'uuid', name: 'partner_id' }) partnerId!: string;
-  @Column({ type: 'uuid', name: 'template_id' }) templateId!: string;
-  @Column({ type: 'uuid', name: 'request_id' }) requestId!: string;
+  @Column({ type: 'text' }) origin!: CouponOrigin;
+  @Column({ type: 'uuid', name: 'template_id', nullable: true }) templateId!: string | null;
+  @Column({ type: 'uuid', name: 'request_id', nullable: true }) requestId!: string | null;
   @Column({ type: 'char', length: 3 }) currency!: string;
   @Column({ type: 'bigint', name: 'face_value', transformer: int8 }) faceValue!: bigint;
   @Column({ type: 'bigint', transformer: int8 }) balance!: bigint;
