@@ -23,6 +23,7 @@
  *   --clients / BENCH_CLIENTS (8), --seconds / BENCH_SECONDS (20), --warmup / BENCH_WARMUP_SECONDS (3),
  *   --accounts / BENCH_ACCOUNTS (2000), BENCH_PGBENCH_SCALE (max(10, clients)),
  *   BENCH_API_LOG_LEVEL (info, the API's default; its log goes to a temporary file),
+ *   BENCH_API_NODE_ARGS (extra node flags for the API process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
  *   DB_POOL_SIZE and the API's other variables are passed on to the API process.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -375,7 +376,8 @@ async function startApi(s: Settings): Promise<Api> {
   const port = await freePort();
   const logFile = path.join(os.tmpdir(), `bench-checkout-api-${process.pid}.log`);
   const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: s.apiLogLevel, SERVICE_NAME: 'bench-checkout-api' },
     stdio: ['ignore', fd, fd],

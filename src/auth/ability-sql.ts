@@ -14,54 +14,74 @@ export function scopeQuery<T extends ObjectLiteral>(
   action: Action,
   subject: Exclude<Subject, 'all'>,
 ): SelectQueryBuilder<T> {
-  const ast = rulesToAST(ability, action, subject);
-  if (ast === null) return qb.andWhere('FALSE');
   const params: Record<string, unknown> = {};
-  const sql = toSql(ast, qb.alias, qb.expressionMap.mainAlias!.metadata, params);
+  const bind: Bind = (value, many) => {
+    const p = `casl_${Object.keys(params).length}`;
+    params[p] = value;
+    return many ? `IN (:...${p})` : `= :${p}`;
+  };
+  const sql = scopeSql(ability, action, subject, qb.alias, qb.expressionMap.mainAlias!.metadata, bind);
   return qb.andWhere(sql, params);
 }
 
-function toSql(node: Condition, alias: string, meta: EntityMetadata, params: Record<string, unknown>): string {
+/**
+ * The same clause for hand-written SQL: values are appended to `values` and referred to as `$n`,
+ * so a hot path can check scope inside the one statement that also reads what it needs.
+ */
+export function scopeSqlPositional(
+  ability: AppAbility,
+  action: Action,
+  subject: Exclude<Subject, 'all'>,
+  alias: string,
+  meta: EntityMetadata,
+  values: unknown[],
+): string {
+  return scopeSql(ability, action, subject, alias, meta, (value, many) => {
+    values.push(value);
+    return many ? `= ANY($${values.length})` : `= $${values.length}`;
+  });
+}
+
+/** Binds a value and answers the comparison with it: `= <value>`, or with `many` membership in a list. */
+type Bind = (value: unknown, many: boolean) => string;
+
+function scopeSql(ability: AppAbility, action: Action, subject: Exclude<Subject, 'all'>, alias: string, meta: EntityMetadata, bind: Bind): string {
+  const ast = rulesToAST(ability, action, subject);
+  return ast === null ? 'FALSE' : toSql(ast, alias, meta, bind);
+}
+
+function toSql(node: Condition, alias: string, meta: EntityMetadata, bind: Bind): string {
   const value = (node as { value: unknown }).value;
   switch (node.operator) {
     case 'and':
     case 'or': {
-      const parts = (value as Condition[]).map((c) => toSql(c, alias, meta, params));
+      const parts = (value as Condition[]).map((c) => toSql(c, alias, meta, bind));
       if (parts.length === 0) return node.operator === 'and' ? 'TRUE' : 'FALSE';
       return `(${parts.join(node.operator === 'and' ? ' AND ' : ' OR ')})`;
     }
     case 'not': {
       const inner = Array.isArray(value) ? (value as Condition[]) : [value as Condition];
-      return `NOT (${inner.map((c) => toSql(c, alias, meta, params)).join(' AND ')})`;
+      return `NOT (${inner.map((c) => toSql(c, alias, meta, bind)).join(' AND ')})`;
     }
     default:
-      return fieldSql(node, alias, meta, params);
+      return fieldSql(node, alias, meta, bind);
   }
 }
 
-function fieldSql(node: Condition, alias: string, meta: EntityMetadata, params: Record<string, unknown>): string {
+function fieldSql(node: Condition, alias: string, meta: EntityMetadata, bind: Bind): string {
   const { field, value } = node as unknown as { field: string; value: unknown };
   const column = meta.findColumnWithPropertyName(field);
   if (!column) throw new Error(`CASL condition on unknown field ${meta.name}.${field}`);
   const col = `"${alias}"."${column.databaseName}"`;
-  const p = `casl_${Object.keys(params).length}`;
   switch (node.operator) {
     case 'eq':
-      if (value === null) return `${col} IS NULL`;
-      params[p] = value;
-      return `${col} = :${p}`;
+      return value === null ? `${col} IS NULL` : `${col} ${bind(value, false)}`;
     case 'ne':
-      if (value === null) return `${col} IS NOT NULL`;
-      params[p] = value;
-      return `${col} IS DISTINCT FROM :${p}`;
+      return value === null ? `${col} IS NOT NULL` : `NOT coalesce(${col} ${bind(value, false)}, FALSE)`;
     case 'in':
-      if ((value as unknown[]).length === 0) return 'FALSE';
-      params[p] = value;
-      return `${col} IN (:...${p})`;
+      return (value as unknown[]).length === 0 ? 'FALSE' : `${col} ${bind(value, true)}`;
     case 'nin':
-      if ((value as unknown[]).length === 0) return 'TRUE';
-      params[p] = value;
-      return `${col} NOT IN (:...${p})`;
+      return (value as unknown[]).length === 0 ? 'TRUE' : `NOT coalesce(${col} ${bind(value, true)}, FALSE)`;
     default:
       throw new Error(`CASL operator ${node.operator} has no SQL translation`);
   }

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import { unauthenticated } from '../http/errors';
+import { pooled } from '../db/prepared';
 import { defineAbilityFor } from './abilities';
 import type { Actor } from './actor';
 import { hashToken, TOKEN_PATTERN } from './tokens/token-secret';
@@ -44,12 +45,13 @@ const LOOKUP = `
 
 /** Bearer token -> Actor + CASL ability on res.locals; anything else is 401. */
 export function authenticate(ds: DataSource): RequestHandler {
+  const lookup = pooled(ds); // a prepared statement: every request runs it
   return async (req, res, next) => {
     const header = req.headers.authorization;
     if (!header) throw unauthenticated('missing bearer token');
     const match = /^Bearer (\S+)$/.exec(header);
     if (!match || !TOKEN_PATTERN.test(match[1])) throw unauthenticated('malformed bearer token');
-    const rows: TokenRow[] = await ds.query(LOOKUP, [hashToken(match[1])]);
+    const rows = await lookup<TokenRow>(LOOKUP, [hashToken(match[1])]);
     const row = rows[0];
     if (!row) throw unauthenticated('unknown or revoked token');
     if (!row.active) throw unauthenticated('the token belongs to a deactivated user, partner or account');

@@ -3,27 +3,31 @@ import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Ctx } from '../http/context';
 import { AppError, conflict } from '../http/errors';
-import { inTransaction } from '../db/tx';
+import { inTransaction, pgCode } from '../db/tx';
+import { inTx, pooled, type Sql } from '../db/prepared';
 import { paymentTotal } from '../billing/eligibility';
-import { accountCoupons, checkoutContext } from './checkout-context';
+import { checkoutContext } from './checkout-context';
 import { judge } from './quote';
 import { orderJson } from './order-json';
-import type { PayBody } from './order.schema';
+import type { OrderJson, PayBody } from './order.schema';
 
 /**
- * R21, R26: one coupon per order, deduction = min(balance, in-scope amount), the rest in cash;
- * the order, its items, the debit and its ledger row are one statement in one transaction.
- * The coupons it may touch are row-locked in id order first, so concurrent payments on one coupon
- * queue up and none deducts more than the balance (the debit is also conditional).
- * Idempotency: the key is unique per account; a replay with the same body gets the first order,
- * with another body a 409.
+ * R21, R26: one coupon per order, deduction = min(balance, in-scope amount), the rest in cash.
+ * The order, its items, the debit, its ledger row and audit row are this one statement.
+ *
+ * The debit is conditional on what the deduction was computed from: the coupon is still `unused`
+ * and, when its balance limited the deduction, the balance is unchanged (when the order's scope
+ * limited it, any balance still covering it gives the same deduction). If another payment changed
+ * the coupon in between, `app_assert` fails the statement and everything it wrote rolls back.
+ * The order row comes first and the debit only happens when the order was inserted, so a replayed
+ * Idempotency-Key never debits twice.
  */
 const WRITE_SQL = `
 WITH o AS (
   INSERT INTO orders (tenant_id, id, account_id, partner_id, currency, scenario, promotional, paid_on_behalf, total,
                       coupon_id, coupon_deduction, cash, idempotency_key, request_hash, created_by)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-  ON CONFLICT (tenant_id, account_id, idempotency_key) DO NOTHING RETURNING id
+  ON CONFLICT (tenant_id, account_id, idempotency_key) DO NOTHING RETURNING id, created_at
 ), items AS (
   INSERT INTO order_items (tenant_id, order_id, line, product_code, amount, duration_months)
   SELECT $1, o.id, x.line, x.code, x.amount, x.months
@@ -31,18 +35,25 @@ WITH o AS (
 ), c AS (
   UPDATE coupons SET balance = balance - $11,
          status = CASE WHEN usage = 'one_time' OR balance - $11 = 0 THEN 'used' ELSE status END
-   WHERE tenant_id = $1 AND id = $10 AND $11 > 0 AND status = 'unused' AND balance >= $11 AND EXISTS (SELECT 1 FROM o)
+   WHERE tenant_id = $1 AND id = $10 AND $11 > 0 AND status = 'unused' AND balance >= $11
+     AND ($20::bool OR balance = $11) AND EXISTS (SELECT 1 FROM o)
   RETURNING id, account_id, balance, status
 ), l AS (
   INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after, order_id)
-  SELECT $1, c.id, c.account_id, 'deduct', -$11, c.balance, $2 FROM c
+  SELECT $1, c.id, $3, 'deduct', -$11, c.balance, $2 FROM c
 ), a AS (
   INSERT INTO audit_events (tenant_id, object_type, object_id, action, from_status, to_status, reason, actor_user_id, actor_kind)
   SELECT $1, 'coupon', c.id, 'used', 'unused', 'used', 'order ' || $2, $15, 'user' FROM c WHERE c.status = 'used'
 )
-SELECT (SELECT id FROM o) AS order_id, (SELECT count(*) FROM c)::int AS debited`;
+SELECT (SELECT id FROM o) AS order_id, (SELECT created_at FROM o) AS created_at,
+       app_assert($10::uuid IS NULL OR NOT EXISTS (SELECT 1 FROM o) OR EXISTS (SELECT 1 FROM c), 'coupon_changed') AS ok`;
 
-function requestHash(body: z.output<typeof PayBody>, accountId: string): string {
+const COUPON_CHANGED = 'CP001';
+
+type PayInput = z.output<typeof PayBody>;
+type OrderOut = z.infer<typeof OrderJson>;
+
+function requestHash(body: PayInput, accountId: string): string {
   const canonical = JSON.stringify({ ...body, accountId, items: body.items.map((i) => ({ ...i, amount: i.amount.toString() })) });
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -56,37 +67,63 @@ async function replay(em: EntityManager, tenantId: string, accountId: string, ke
   return orderJson(em, tenantId, prior.id);
 }
 
-export async function pay(ctx: Ctx, body: z.output<typeof PayBody>, idempotencyKey: string) {
-  return inTransaction(ctx.ds, async (em) => {
-    const { account, payment, catalog } = await checkoutContext(ctx, em, body, 'create');
-    const hash = requestHash(body, account.id);
-    const candidates =
-      body.coupon === 'none'
-        ? []
-        : await accountCoupons(em, account, { onlyUsable: body.coupon === 'best', lock: true, couponId: body.coupon === 'best' ? undefined : body.coupon });
-    const { applicable, refused } = judge(candidates, payment, catalog);
-    let chosen: (typeof applicable)[number] | null = applicable[0] ?? null;
-    if (body.coupon !== 'none' && body.coupon !== 'best') {
-      if (candidates.length === 0) throw new AppError(404, 'not_found', 'coupon not found');
-      if (!chosen) {
-        // A replay of a paid order must not fail because its coupon is now spent.
-        const prior: unknown[] = await em.query(`SELECT 1 FROM orders WHERE tenant_id = $1 AND account_id = $2 AND idempotency_key = $3`, [account.tenantId, account.id, idempotencyKey]);
-        if (prior.length) return replay(em, account.tenantId, account.id, idempotencyKey, hash);
-        throw new AppError(409, 'coupon_not_applicable', `the coupon does not apply to this order: ${refused[0].code}`, { couponId: body.coupon, code: refused[0].code });
-      }
-    }
-    if (body.coupon === 'none') chosen = null;
-    const total = paymentTotal(payment);
-    const deduction = chosen?.deduction ?? 0n;
-    const id = randomUUID();
-    const [res]: { order_id: string | null; debited: number }[] = await em.query(WRITE_SQL, [
-      account.tenantId, id, account.id, account.partnerId, payment.currency, body.scenario, body.promotional, body.paidOnBehalf,
-      total.toString(), chosen?.id ?? null, deduction.toString(), (total - deduction).toString(), idempotencyKey, hash, ctx.actor.userId,
-      body.items.map((_, i) => i + 1), body.items.map((i) => i.productCode), body.items.map((i) => i.amount.toString()),
-      body.items.map((i) => i.durationMonths ?? null),
-    ]);
-    if (!res.order_id) return replay(em, account.tenantId, account.id, idempotencyKey, hash);
-    if (chosen && res.debited !== 1) throw new Error(`coupon ${chosen.id} was not debited under its lock`);
-    return orderJson(em, account.tenantId, id);
+/**
+ * One attempt: read (locked or not), choose, write. Answers the order, or 'replay' when the key
+ * was already used (the caller reads the first order back).
+ */
+type Replay = { replay: { hash: string; tenantId: string; accountId: string } };
+
+async function attempt(ctx: Ctx, sql: Sql, body: PayInput, key: string, lock: boolean): Promise<OrderOut | Replay> {
+  const named = body.coupon !== 'none' && body.coupon !== 'best' ? body.coupon : undefined;
+  const { account, payment, catalog, coupons } = await checkoutContext(ctx, sql, body, 'create', {
+    onlyUsable: body.coupon === 'best',
+    couponId: named,
+    lock: lock && body.coupon !== 'none',
   });
+  const hash = requestHash(body, account.id);
+  const { applicable, refused } = judge(body.coupon === 'none' ? [] : coupons, payment, catalog);
+  const chosen = body.coupon === 'none' ? null : (applicable[0] ?? null);
+  if (named && !chosen) {
+    if (coupons.length === 0) throw new AppError(404, 'not_found', 'coupon not found');
+    // A replay of a paid order must not fail because its coupon is now spent.
+    const prior = await sql(`SELECT 1 FROM orders WHERE tenant_id = $1 AND account_id = $2 AND idempotency_key = $3`, [account.tenantId, account.id, key]);
+    if (prior.length) return { replay: { hash, tenantId: account.tenantId, accountId: account.id } };
+    throw new AppError(409, 'coupon_not_applicable', `the coupon does not apply to this order: ${refused[0].code}`, { couponId: named, code: refused[0].code });
+  }
+  const total = paymentTotal(payment);
+  const deduction = chosen?.deduction ?? 0n;
+  const id = randomUUID();
+  const [res] = await sql<{ order_id: string | null; created_at: Date | null }>(WRITE_SQL, [
+    account.tenantId, id, account.id, account.partnerId, payment.currency, body.scenario, body.promotional, body.paidOnBehalf,
+    total.toString(), chosen?.id ?? null, deduction.toString(), (total - deduction).toString(), key, hash, ctx.actor.userId,
+    body.items.map((_, i) => i + 1), body.items.map((i) => i.productCode), body.items.map((i) => i.amount.toString()),
+    body.items.map((i) => i.durationMonths ?? null), chosen !== null && deduction < chosen.balance,
+  ]);
+  if (!res.order_id || !res.created_at) return { replay: { hash, tenantId: account.tenantId, accountId: account.id } };
+  return {
+    id, accountId: account.id, currency: payment.currency, scenario: body.scenario, total: total.toString(),
+    couponId: chosen?.id ?? null, couponDeduction: deduction.toString(), cash: (total - deduction).toString(), status: 'paid',
+    items: body.items.map((i) => ({ productCode: i.productCode, amount: i.amount.toString(), durationMonths: i.durationMonths ?? null })),
+    createdAt: res.created_at.toISOString(),
+  };
+}
+
+/**
+ * Pays an order. First optimistically, with no transaction: one read and one write statement.
+ * When a concurrent payment changed the coupon in between (or the two deadlocked on a replayed
+ * key), again inside a transaction that row-locks the account's coupons in id order first, so
+ * concurrent payments on one coupon queue up and none deducts more than the balance.
+ * Idempotency: the key is unique per account; a replay with the same body gets the first order,
+ * with another body a 409.
+ */
+export async function pay(ctx: Ctx, body: PayInput, key: string): Promise<OrderOut> {
+  const finish = (em: EntityManager, out: OrderOut | Replay) =>
+    'replay' in out ? replay(em, out.replay.tenantId, out.replay.accountId, key, out.replay.hash) : out;
+  try {
+    return await finish(ctx.ds.manager, await attempt(ctx, pooled(ctx.ds), body, key, false));
+  } catch (err) {
+    const code = pgCode(err);
+    if (code !== COUPON_CHANGED && code !== '40P01') throw err;
+  }
+  return inTransaction(ctx.ds, async (em) => finish(em, await attempt(ctx, inTx(em), body, key, true)));
 }

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { Ctx } from '../http/context';
 import { isApplicable, paymentTotal, type CouponFacts, type Payment, type ProductFacts, type RefusalCode } from '../billing/eligibility';
 import { checkoutOrder } from '../billing/priority';
-import { accountCoupons, checkoutContext } from './checkout-context';
+import { pooled } from '../db/prepared';
+import { checkoutContext } from './checkout-context';
 import type { CheckoutBody } from './order.schema';
 
 export interface Judged {
@@ -24,8 +25,7 @@ export function judge(coupons: CouponFacts[], payment: Payment, catalog: Map<str
 
 /** R22: what each applicable coupon would deduct; with explain, why the others do not apply. */
 export async function quote(ctx: Ctx, body: z.output<typeof CheckoutBody>, explain: boolean) {
-  const { account, payment, catalog } = await checkoutContext(ctx, ctx.ds.manager, body, 'read');
-  const coupons = await accountCoupons(ctx.ds.manager, account, { onlyUsable: !explain, lock: false });
+  const { payment, catalog, coupons } = await checkoutContext(ctx, pooled(ctx.ds), body, 'read', { onlyUsable: !explain, lock: false });
   const { applicable, refused } = judge(coupons, payment, catalog);
   const total = paymentTotal(payment);
   return {

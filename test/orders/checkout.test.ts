@@ -152,6 +152,39 @@ describe('R21 R22 R26 prepaid checkout: quote, pay, idempotency, concurrency', (
     expect((await balance(c)).balance).to.equal('4000');
   });
 
+  it('R21 R26: a payment whose coupon changed after it was read is recomputed under the row lock, never from the stale balance', async () => {
+    const c = await coupon({ balance: 3000 });
+    // Another writer holds the coupon's row lock and spends 2000 of it, not yet committed.
+    const other = harness.ds.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    try {
+      await other.query(`SELECT 1 FROM coupons WHERE id = $1 FOR UPDATE`, [c]);
+      await other.query(`UPDATE coupons SET balance = balance - 2000 WHERE id = $1`, [c]);
+      await other.query(`INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after)
+                         SELECT tenant_id, id, account_id, 'deduct', -2000, balance FROM coupons WHERE id = $1`, [c]);
+      // The payment reads the committed balance (3000, all of which would apply) and then waits on the lock.
+      const paying = pay({ ...order([{ productCode: 'cvm', amount: '5000' }]), coupon: c });
+      for (;;) {
+        const [w] = await harness.ds.query(
+          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE NOT l.granted AND a.query LIKE '%INSERT INTO orders%'`,
+        );
+        if (w.n > 0) break;
+        await new Promise((r) => setImmediate(r));
+      }
+      await other.commitTransaction();
+      const res = await paying;
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      expect(res.body).to.deep.include({ couponDeduction: '1000', cash: '4000' });
+      expect(await balance(c)).to.deep.equal({ balance: '0', status: 'used' });
+      expect(await ledgerMismatches([c])).to.deep.equal([]);
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
+  });
+
   it('R14: a coupon outside its window does not apply', async () => {
     const later = await coupon({ validFrom: new Date(Date.now() + DAY), validUntil: new Date(Date.now() + 2 * DAY) });
     expect((await pay({ ...order([{ productCode: 'cvm', amount: '100' }]), coupon: later })).body.error.details.code).to.equal('not_yet_valid');
