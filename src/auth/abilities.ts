@@ -7,10 +7,11 @@ import { ACCOUNT_ROLES, PARTNER_ROLES, VENDOR_ROLES, type Role } from '../tenanc
  * always carry the tenant, so the same rules both check a loaded record and, turned into SQL by
  * auth/ability-sql.ts, filter every list query (R1, R2).
  */
-export type Action = 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide' | 'settle';
+export type Action = 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide' | 'settle' | 'reclaim';
 export type Subject =
   | 'Partner' | 'Account' | 'User' | 'ApiToken' | 'QueueDashboard' | 'Product' | 'Budget'
-  | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'Reconciliation' | 'all';
+  | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'Reconciliation'
+  | 'VoucherPool' | 'Voucher' | 'all';
 export type AppAbility = MongoAbility<[Action, Subject | Record<PropertyKey, unknown>]>;
 
 type Builder = AbilityBuilder<AppAbility>;
@@ -34,6 +35,8 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Order', 'Bill']);
     can('manage', ['BillingRun', 'Usage']);
     can('settle', 'Bill');
+    can(['create', 'read'], 'VoucherPool'); // R32: the vendor grants quotas
+    can('read', 'Voucher');
   },
   bd(a, { can }) {
     const mine = { tenantId: { $in: [...a.bdTenantIds] } };
@@ -64,7 +67,7 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('read', 'Partner', { id: a.partnerId });
     can('read', 'Account', { partnerId: a.partnerId, tenantId: a.tenantId });
     can('read', 'User', { partnerId: a.partnerId, accountId: null, tenantId: a.tenantId });
-    can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Budget', 'Order', 'Bill'], { partnerId: a.partnerId, tenantId: a.tenantId });
+    can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Budget', 'Order', 'Bill', 'VoucherPool', 'Voucher'], { partnerId: a.partnerId, tenantId: a.tenantId });
   },
   account_owner(a, { can }) {
     can('read', 'Account', { id: a.accountId, tenantId: a.tenantId });
@@ -89,6 +92,7 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
 function payer(a: Actor, can: Builder['can']): void {
   const own = { accountId: a.accountId, tenantId: a.tenantId };
   can('read', 'Coupon', own);
+  can('read', 'Coupon', { holderIds: a.accountId, tenantId: a.tenantId }); // a voucher shared with the account (R32)
   can(['create', 'read'], 'Order', own);
   can('read', 'Bill', own);
 }
@@ -100,6 +104,9 @@ function issuer(a: Actor, can: Builder['can']): void {
   can(['create', 'read', 'cancel'], 'IssuanceRequest', own);
   can('read', ['Coupon', 'Budget', 'Order', 'Bill'], own);
   can('create', 'CouponGrant');
+  // R32: vouchers from the partner's own quota pools: make, share with its accounts, reclaim.
+  can('read', 'VoucherPool', own);
+  can(['create', 'read', 'update', 'reclaim'], 'Voucher', own);
 }
 
 /**

@@ -68,8 +68,24 @@ function toSql(node: Condition, alias: string, meta: EntityMetadata, bind: Bind)
   }
 }
 
+/**
+ * Conditions on a relation rather than a column: CASL checks them against an array property of the
+ * record (equality means "contains"); SQL asks the relation table.
+ */
+const RELATIONS: Record<string, Record<string, (alias: string, eq: string) => string>> = {
+  coupons: {
+    holderIds: (alias, eq) =>
+      `EXISTS (SELECT 1 FROM coupon_holders h WHERE h.tenant_id = "${alias}"."tenant_id" AND h.coupon_id = "${alias}"."id" AND h.account_id ${eq})`,
+  },
+};
+
 function fieldSql(node: Condition, alias: string, meta: EntityMetadata, bind: Bind): string {
   const { field, value } = node as unknown as { field: string; value: unknown };
+  const relation = RELATIONS[meta.tableName]?.[field];
+  if (relation) {
+    if (node.operator !== 'eq' || value === null) throw new Error(`CASL operator ${node.operator} on ${meta.name}.${field} has no SQL translation`);
+    return relation(alias, bind(value, false));
+  }
   const column = meta.findColumnWithPropertyName(field);
   if (!column) throw new Error(`CASL condition on unknown field ${meta.name}.${field}`);
   const col = `"${alias}"."${column.databaseName}"`;

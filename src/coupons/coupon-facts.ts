@@ -25,9 +25,21 @@ const COLUMNS = [
   'billing_modes', 'scenarios', 'min_spend::text', 'max_duration_months', 'allow_promotional',
 ];
 
-/** The select list for couponFacts(), optionally qualified by a table alias. */
-export function couponFactColumns(alias?: string): string {
-  return COLUMNS.map((c) => (alias ? `${alias}.${c}` : c)).join(', ');
+/**
+ * The select list for couponFacts(), optionally qualified by a table alias. `holder`: the SQL of
+ * the account judged as holding the coupon (a shared voucher has no account of its own, R32).
+ */
+export function couponFactColumns(alias?: string, holder?: string): string {
+  return COLUMNS.map((c) => (c === 'account_id' && holder ? `${holder} AS account_id` : alias ? `${alias}.${c}` : c)).join(', ');
+}
+
+/**
+ * The ids of the coupons an account may spend: its own, and the vouchers shared with it (R32).
+ * `tenant` and `account` are SQL expressions.
+ */
+export function spendableCouponIds(tenant: string, account: string): string {
+  return `(SELECT id FROM coupons WHERE tenant_id = ${tenant} AND account_id = ${account}
+           UNION ALL SELECT coupon_id FROM coupon_holders WHERE tenant_id = ${tenant} AND account_id = ${account})`;
 }
 
 export function couponFacts(r: CouponRow): CouponFacts {

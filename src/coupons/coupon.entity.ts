@@ -15,6 +15,8 @@ export class Coupon {
   @Column({ type: 'text' }) origin!: CouponOrigin;
   @Column({ type: 'uuid', name: 'template_id', nullable: true }) templateId!: string | null;
   @Column({ type: 'uuid', name: 'request_id', nullable: true }) requestId!: string | null;
+  /** The quota pool a voucher was made from (R32). */
+  @Column({ type: 'uuid', name: 'pool_id', nullable: true }) poolId!: string | null;
   @Column({ type: 'char', length: 3 }) currency!: string;
   @Column({ type: 'bigint', name: 'face_value', transformer: int8 }) faceValue!: bigint;
   @Column({ type: 'bigint', transformer: int8 }) balance!: bigint;

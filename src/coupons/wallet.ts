@@ -7,6 +7,7 @@ import { csvResponse } from '../http/csv';
 import { paginate, whereEquals } from '../http/pagination';
 import { Coupon } from './coupon.entity';
 import { couponJson } from './coupon-json';
+import { spendableCouponIds } from './coupon-facts';
 import type { LedgerQuery, WalletQuery } from './wallet.schema';
 
 /**
@@ -16,7 +17,9 @@ import type { LedgerQuery, WalletQuery } from './wallet.schema';
 export async function listCoupons(ctx: Ctx, q: z.output<typeof WalletQuery>) {
   ForbiddenError.from(ctx.ability).throwUnlessCan('read', 'Coupon');
   const qb = scopedQuery(ctx, ctx.ds.manager, Coupon, 'Coupon');
-  whereEquals(qb, { account_id: q.accountId, status: q.status, template_id: q.templateId });
+  whereEquals(qb, { status: q.status, template_id: q.templateId });
+  // An account's wallet: its own coupons and the vouchers shared with it (R32).
+  if (q.accountId) qb.andWhere(`x.id IN ${spendableCouponIds('x.tenant_id', ':account')}`, { account: q.accountId });
   if (q.product) qb.andWhere(`(x.product_codes = '{}' OR :product = ANY(x.product_codes))`, { product: q.product });
   if (q.expiresBefore) qb.andWhere('x.valid_until < :eb', { eb: q.expiresBefore });
   const page = await paginate(qb, { ...q, direction: 'DESC' }, 'issuedAt');

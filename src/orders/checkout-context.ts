@@ -5,7 +5,7 @@ import { authorize } from '../auth/scope';
 import { scopeSqlPositional } from '../auth/ability-sql';
 import { Account } from '../tenancy/accounts/account.entity';
 import type { CouponFacts, Payment, ProductFacts } from '../billing/eligibility';
-import { couponFactColumns, couponFacts, type CouponRow } from '../coupons/coupon-facts';
+import { couponFactColumns, couponFacts, spendableCouponIds, type CouponRow } from '../coupons/coupon-facts';
 import type { Sql } from '../db/prepared';
 import type { CheckoutBody } from './order.schema';
 
@@ -35,8 +35,8 @@ type Row = CouponRow & { acct_tenant: string; acct_id: string; acct_partner: str
 
 /**
  * Everything a quote or a payment needs, in one statement: the account (in the actor's scope, else
- * 404), the catalog entries of the items, whether the account has an overdue bill (R20) and its
- * coupons. The actor must also be allowed `action` on an order of that account (else 403).
+ * 404), the catalog entries of the items, whether the account has an overdue bill (R20) and the
+ * coupons it may spend (its own and the vouchers shared with it, R32). The actor must also be allowed `action` on an order of that account (else 403).
  * Frozen funds and deposits are not modelled: none is frozen.
  */
 export async function checkoutContext(
@@ -60,8 +60,8 @@ export async function checkoutContext(
             c.*
        FROM accounts a
        LEFT JOIN LATERAL (
-         SELECT ${couponFactColumns()} FROM coupons
-          WHERE tenant_id = a.tenant_id AND account_id = a.id AND ($3::uuid IS NULL OR id = $3)
+         SELECT ${couponFactColumns(undefined, 'a.id')} FROM coupons
+          WHERE tenant_id = a.tenant_id AND id IN ${spendableCouponIds('a.tenant_id', 'a.id')} AND ($3::uuid IS NULL OR id = $3)
             AND (NOT $4::bool OR status = 'unused')
           ORDER BY id ${choice.lock ? 'FOR UPDATE' : ''}
        ) c ON TRUE

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { harness } from './harness';
 import { as } from './http';
 import type { Person } from './world';
+import { hashToken, newTokenSecret, tokenPrefix } from '../../src/auth/tokens/token-secret';
 
 /** Catalog entries the coupon tests refer to (idempotent). */
 export async function ensureProducts(): Promise<void> {
@@ -107,4 +108,20 @@ export async function ledgerMismatches(couponIds: string[]): Promise<unknown[]> 
       WHERE c.id = ANY($1::uuid[]) GROUP BY c.id, c.balance HAVING c.balance <> coalesce(sum(l.amount), 0)`,
     [couponIds],
   );
+}
+
+/** An account_finance user with a token for each account (tests that pay from many accounts). */
+export async function financeUsers(tenantId: string, partnerId: string, accountIds: string[]): Promise<Person[]> {
+  const people = accountIds.map(() => ({ id: randomUUID(), tokenId: randomUUID(), token: newTokenSecret(), email: `fin-${randomUUID()}@test.example` }));
+  await harness.ds.query(
+    `INSERT INTO users (id, email, name, role, tenant_id, partner_id, account_id)
+     SELECT x.id, x.email, 'finance', 'account_finance', $1, $2, x.account FROM unnest($3::uuid[], $4::text[], $5::uuid[]) x(id, email, account)`,
+    [tenantId, partnerId, people.map((p) => p.id), people.map((p) => p.email), accountIds],
+  );
+  await harness.ds.query(
+    `INSERT INTO api_tokens (id, user_id, tenant_id, partner_id, account_id, name, token_hash, prefix)
+     SELECT x.id, x.u, $1, $2, x.account, 'test', decode(x.h, 'hex'), x.p FROM unnest($3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[]) x(id, u, account, h, p)`,
+    [tenantId, partnerId, people.map((p) => p.tokenId), people.map((p) => p.id), accountIds, people.map((p) => hashToken(p.token).toString('hex')), people.map((p) => tokenPrefix(p.token))],
+  );
+  return people.map((p) => ({ ...p, role: 'account_finance' as const }));
 }
