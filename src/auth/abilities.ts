@@ -7,11 +7,11 @@ import { ACCOUNT_ROLES, PARTNER_ROLES, VENDOR_ROLES, type Role } from '../tenanc
  * always carry the tenant, so the same rules both check a loaded record and, turned into SQL by
  * auth/ability-sql.ts, filter every list query (R1, R2).
  */
-export type Action = 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide' | 'settle' | 'reclaim';
+export type Action = 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide' | 'settle' | 'refund' | 'reclaim';
 export type Subject =
   | 'Partner' | 'Account' | 'User' | 'ApiToken' | 'QueueDashboard' | 'Product' | 'Budget'
   | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'Reconciliation'
-  | 'VoucherPool' | 'Voucher' | 'all';
+  | 'RefundPolicy' | 'VoucherPool' | 'Voucher' | 'all';
 export type AppAbility = MongoAbility<[Action, Subject | Record<PropertyKey, unknown>]>;
 
 type Builder = AbilityBuilder<AppAbility>;
@@ -37,6 +37,10 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('settle', 'Bill');
     can(['create', 'read'], 'VoucherPool'); // R32: the vendor grants quotas
     can('read', 'Voucher');
+    // R27-R29: refunds any order, sets the refund policy and (for the provisioning side) an order's resource state.
+    can('refund', 'Order');
+    can('update', 'Order', ['resourceState']);
+    can(['read', 'update'], 'RefundPolicy');
   },
   bd(a, { can }) {
     const mine = { tenantId: { $in: [...a.bdTenantIds] } };
@@ -88,12 +92,12 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
   },
 };
 
-/** An account's owner and finance users see its coupons and pay with them (R3, R13, R21). */
+/** An account's owner and finance users see its coupons, pay with them and refund (R3, R13, R21, R27). */
 function payer(a: Actor, can: Builder['can']): void {
   const own = { accountId: a.accountId, tenantId: a.tenantId };
   can('read', 'Coupon', own);
   can('read', 'Coupon', { holderIds: a.accountId, tenantId: a.tenantId }); // a voucher shared with the account (R32)
-  can(['create', 'read'], 'Order', own);
+  can(['create', 'read', 'refund'], 'Order', own);
   can('read', 'Bill', own);
 }
 

@@ -10,12 +10,15 @@ import { authorize, findReadable } from '../auth/scope';
 import { toBigInt } from '../shared/money';
 import { Account } from '../tenancy/accounts/account.entity';
 import { Partner } from '../tenancy/partners/partner.entity';
+import { statementRefunds } from '../refunds/refund-statement';
 
 /**
  * R24: an account's daily or monthly statement: every pay-as-you-go bill of the period and every
  * prepaid order, each line with its amount, coupon deduction (and which coupons) and cash due,
  * with totals per currency. And the partner's report of coupon deductions per subaccount and
  * template for a month. Both as JSON or CSV (csv-stringify quotes names with commas or quotes).
+ * Refunds of the period (R27, R28) come as their own section with totals, and in the CSV as
+ * `refund` lines with negative amounts.
  */
 const StatementQuery = z
   .strictObject({
@@ -89,11 +92,14 @@ export async function statement(ctx: Ctx, accountId: string, q: z.output<typeof 
     kind: l.kind, id: l.id, at: l.at.toISOString(), products: l.products, currency: l.currency,
     amount: l.amount, couponDeduction: l.deduction, coupons: l.coupons, cashDue: l.cash,
   }));
+  const refunds = await statementRefunds(ctx.ds, account.tenantId, account.id, from, to);
   if (q.format === 'csv') {
+    const csvLines = [...json.map((l) => ({ ...l, coupons: l.coupons.map((c) => `${c.couponId}:${c.amount}`).join(' ') })), ...refunds.csvLines];
     return sendCsv(res, `statement-${account.id}-${q.date}.csv`, ['at', 'kind', 'id', 'products', 'currency', 'amount', 'couponDeduction', 'coupons', 'cashDue'],
-      json.map((l) => ({ ...l, coupons: l.coupons.map((c) => `${c.couponId}:${c.amount}`).join(' ') })));
+      csvLines.sort((a, b) => a.at.localeCompare(b.at)));
   }
-  res.json({ accountId: account.id, accountName: account.name, period: q.period, from: from.toISOString(), to: to.toISOString(), lines: json, totals: totals(lines) });
+  res.json({ accountId: account.id, accountName: account.name, period: q.period, from: from.toISOString(), to: to.toISOString(), lines: json, totals: totals(lines),
+    refunds: refunds.refunds, refundTotals: refunds.refundTotals });
 }
 
 export async function partnerReport(ctx: Ctx, partnerId: string, q: z.output<typeof ReportQuery>, res: Response) {

@@ -20,6 +20,7 @@ import { billingRoutes } from '../billing/billing.routes';
 import { statementRoutes } from '../billing/statements';
 import { reconcileRoutes } from '../reconcile/reconcile.routes';
 import { voucherRoutes } from '../vouchers/voucher.routes';
+import { refundRoutes } from '../refunds/refund.routes';
 import { mountQueueDashboard } from './queue-dashboard';
 import type { Queue } from 'bullmq';
 import { AppError, errorHandler } from './errors';
@@ -89,6 +90,7 @@ export function createApp({ ds, redis, queues = [] }: AppDeps): Express {
   statementRoutes(v1, ds);
   reconcileRoutes(v1, ds);
   voucherRoutes(v1, ds);
+  refundRoutes(v1, ds);
 
   const doc = openApiDocument();
   app.get('/openapi.json', (_req, res) => {

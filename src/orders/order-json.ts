@@ -14,6 +14,7 @@ export function orderSummary(o: Order): Omit<z.infer<typeof OrderJson>, 'items'>
     couponDeduction: o.couponDeduction.toString(),
     cash: o.cash.toString(),
     status: o.status,
+    resourceState: o.resourceState,
     createdAt: o.createdAt.toISOString(),
   };
 }

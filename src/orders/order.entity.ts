@@ -16,6 +16,7 @@ export class Order {
   @Column({ type: 'bigint', name: 'coupon_deduction', transformer: int8 }) couponDeduction!: bigint;
   @Column({ type: 'bigint', transformer: int8 }) cash!: bigint;
   @Column({ type: 'text' }) status!: 'paid' | 'refunded';
+  @Column({ type: 'text', name: 'resource_state' }) resourceState!: 'active' | 'grace_period' | 'retention_period';
   @Column({ type: 'text', name: 'idempotency_key' }) idempotencyKey!: string;
   @Column({ type: 'text', name: 'request_hash', select: false }) requestHash!: string;
   @Column({ type: 'uuid', name: 'created_by' }) createdBy!: string;

@@ -58,6 +58,7 @@ export const OrderJson = z
     couponDeduction: z.string(),
     cash: z.string(),
     status: z.enum(['paid', 'refunded']),
+    resourceState: z.enum(['active', 'grace_period', 'retention_period']).describe('Set by the provisioning side; grace and retention are not refundable (R29)'),
     items: z.array(z.object({ productCode: z.string(), amount: z.string(), durationMonths: z.number().nullable() })),
     createdAt: z.string(),
   })

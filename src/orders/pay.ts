@@ -102,7 +102,7 @@ async function attempt(ctx: Ctx, sql: Sql, body: PayInput, key: string, lock: bo
   if (!res.order_id || !res.created_at) return { replay: { hash, tenantId: account.tenantId, accountId: account.id } };
   return {
     id, accountId: account.id, currency: payment.currency, scenario: body.scenario, total: total.toString(),
-    couponId: chosen?.id ?? null, couponDeduction: deduction.toString(), cash: (total - deduction).toString(), status: 'paid',
+    couponId: chosen?.id ?? null, couponDeduction: deduction.toString(), cash: (total - deduction).toString(), status: 'paid', resourceState: 'active',
     items: body.items.map((i) => ({ productCode: i.productCode, amount: i.amount.toString(), durationMonths: i.durationMonths ?? null })),
     createdAt: res.created_at.toISOString(),
   };

@@ -19,6 +19,9 @@ import type { Ctx } from '../http/context';
  *   keeps the deduction it was paid with, so netting them would report every refunded order.
  * - deductions: every `deduct` or `return` row is on exactly one order or bill, which exists and
  *   (for an order) names the same coupon.
+ * - refunds (R27, R28): every refunded order, refund row or order carrying `return` rows: the order
+ *   is `refunded` with exactly one refund, whose cash paid and coupon deduction are the order's, and
+ *   whose coupon_return equals the `return` rows carrying the order's id.
  * - bills (only when a `bills` table exists): total = coupon_deduction + cash_due, coupon_deduction
  *   = the sum of its bill_deductions = what the ledger rows carrying the bill's id took, coupon by
  *   coupon. Expected columns: bills(tenant_id, id, total or amount, coupon_deduction, cash_due),
@@ -52,6 +55,19 @@ export const ReconcileReport = z
           orderId: Uuid.nullable(),
           billId: Uuid.nullable(),
           problem: z.enum(['no_order_or_bill', 'order_and_bill', 'unknown_order', 'other_coupon', 'unknown_bill']),
+        }),
+      ),
+    ),
+    refunds: z.object(
+      section(
+        z.object({
+          orderId: Uuid,
+          tenantId: Uuid,
+          refundId: Uuid.nullable(),
+          orderStatus: z.string(),
+          couponReturn: Amount.nullable().describe('What the refund row says returned to the coupon'),
+          ledgerReturned: Amount.describe('Sum of the `return` rows carrying the order'),
+          termsDiffer: z.boolean().describe('The refund\'s cash paid or coupon deduction is not the order\'s'),
         }),
       ),
     ),
@@ -136,6 +152,25 @@ ${summary(
   'tenant_id, id',
 )}`;
 
+const REFUNDS_SQL = `
+WITH returned AS (
+  SELECT tenant_id, order_id, sum(amount) AS returned FROM coupon_ledger WHERE type = 'return' AND order_id IS NOT NULL GROUP BY tenant_id, order_id
+), checked AS (
+  SELECT o.tenant_id, o.id, r.id AS refund_id, o.status, r.coupon_return, coalesce(x.returned, 0) AS returned,
+         (r.id IS NOT NULL AND (r.cash_paid <> o.cash OR r.coupon_deduction <> o.coupon_deduction)) AS terms_differ
+    FROM orders o
+    LEFT JOIN refunds r ON r.tenant_id = o.tenant_id AND r.order_id = o.id
+    LEFT JOIN returned x ON x.tenant_id = o.tenant_id AND x.order_id = o.id
+   WHERE o.status = 'refunded' OR r.id IS NOT NULL OR x.order_id IS NOT NULL
+), bad AS (
+  SELECT * FROM checked WHERE refund_id IS NULL OR status <> 'refunded' OR coupon_return <> returned OR terms_differ
+)
+${summary(
+  `json_build_object('orderId', id, 'tenantId', tenant_id, 'refundId', refund_id, 'orderStatus', status, 'couponReturn', coupon_return::text,
+                     'ledgerReturned', returned::text, 'termsDiffer', terms_differ)`,
+  'tenant_id, id',
+)}`;
+
 const deductionsSql = (withBills: boolean) => `
 WITH checked AS (
   SELECT l.tenant_id, l.id, l.coupon_id, l.type, l.order_id, l.bill_id,
@@ -213,6 +248,7 @@ export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): P
   const [chain]: Row<Section<'ledgerChain'>['mismatches'][number]>[] = await em.query(CHAIN_SQL, [limit]);
   const [orders]: Row<Section<'orders'>['mismatches'][number]>[] = await em.query(ORDERS_SQL, [limit]);
   const [deductions]: Row<Section<'deductions'>['mismatches'][number]>[] = await em.query(deductionsSql(bills !== null), [limit]);
+  const [refunds]: Row<Section<'refunds'>['mismatches'][number]>[] = await em.query(REFUNDS_SQL, [limit]);
   const billRow: Row<Section<'bills'>['mismatches'][number]> | undefined = bills ? (await em.query(billsSql(bills.totalColumn), [limit]))[0] : undefined;
 
   const report: Report = {
@@ -223,9 +259,10 @@ export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): P
     negative: { count: Number(coupons.negative_count), couponIds: coupons.negative },
     orders: toSection(orders),
     deductions: toSection(deductions),
+    refunds: toSection(refunds),
     ...(billRow ? { bills: toSection(billRow) } : {}),
   };
-  const mismatches = [report.coupons, report.ledgerChain, report.orders, report.deductions, report.bills].reduce((n, s) => n + (s?.mismatchCount ?? 0), 0);
+  const mismatches = [report.coupons, report.ledgerChain, report.orders, report.deductions, report.refunds, report.bills].reduce((n, s) => n + (s?.mismatchCount ?? 0), 0);
   report.ok = mismatches === 0 && report.negative.count === 0;
   return report;
 }

@@ -55,6 +55,9 @@ const ROUTES: WriteRoute[] = [
   { name: 'reject request', method: 'POST', path: (w) => `/v1/issuance-requests/${w.B.reqD}/reject`, valid: () => ({ reason: 'no' }), typeField: 'reason', longField: 'reason', bd: true },
   { name: 'quote an order', method: 'POST', path: () => '/v1/checkout/quote', valid: (w) => ({ accountId: w.B.account, currency: 'USD', scenario: 'purchase', items: [{ productCode: 'cvm', amount: '100' }] }), typeField: 'items', payerB: true, ok: 200 },
   { name: 'pay an order', method: 'POST', path: () => '/v1/orders', valid: (w) => ({ accountId: w.B.account, currency: 'USD', scenario: 'purchase', items: [{ productCode: 'cvm', amount: '100' }], coupon: 'none' }), typeField: 'scenario', payerB: true, ok: 201, headers: { 'idempotency-key': 'bad-input-test-key' } },
+  { name: 'refund an order', method: 'POST', path: (w) => `/v1/orders/${w.B.orderD}/refund`, valid: () => ({ reason: 'unsubscribed' }), typeField: 'reason', longField: 'reason', payerB: true, ok: 201 },
+  { name: 'set resource state', method: 'PUT', path: (w) => `/v1/orders/${w.A.orderD}/resource-state`, valid: () => ({ state: 'active' }), typeField: 'state', admin: true, ok: 200 },
+  { name: 'set refund policy', method: 'PUT', path: () => '/v1/admin/refund-policy', valid: () => ({ policy: 'none' }), typeField: 'policy', admin: true, ok: 200 },
   { name: 'ingest usage', method: 'POST', path: () => '/v1/usage', valid: (w) => ({ records: [{ usageId: 'bad-input-1', accountId: w.A.account, productCode: 'cvm', currency: 'USD', amount: '10', occurredAt: '2020-01-01T10:00:00Z' }] }), typeField: 'records', admin: true, ok: 200 },
   { name: 'start billing cycle', method: 'POST', path: () => '/v1/billing-cycles', valid: () => ({ period: 'daily', periodStart: '2020-01-01T00:00:00Z' }), typeField: 'period', admin: true, ok: 202 },
   { name: 'cancel request', method: 'POST', path: (w) => `/v1/issuance-requests/${w.B.reqR}/cancel`, valid: () => ({}), reseller: true },
@@ -62,7 +65,7 @@ const ROUTES: WriteRoute[] = [
 ];
 
 // Routes whose path carries no uuid to forge.
-const NO_ID = new Set(['create partner', 'create account', 'create user', 'create product', 'update product', 'create template', 'submit request', 'quote an order', 'pay an order', 'ingest usage', 'start billing cycle']);
+const NO_ID = new Set(['create partner', 'create account', 'create user', 'create product', 'update product', 'create template', 'submit request', 'quote an order', 'pay an order', 'ingest usage', 'start billing cycle', 'set refund policy']);
 
 describe('bad input on every write route is 400 and writes nothing', () => {
   let w: World;

@@ -154,7 +154,7 @@ describe('R21 R22 R26 prepaid checkout: quote, pay, idempotency, concurrency', (
 
   it('R21 R26: a payment whose coupon changed after it was read is recomputed under the row lock, never from the stale balance', async () => {
     const c = await coupon({ balance: 3000 });
-    // Another writer holds the coupon's row lock and spends 2000 of it, not yet committed.
+    // Another writer holds the coupon's row lock and takes 2000 of it (a reclaim), not yet committed.
     const other = harness.ds.createQueryRunner();
     await other.connect();
     await other.startTransaction();
@@ -162,7 +162,7 @@ describe('R21 R22 R26 prepaid checkout: quote, pay, idempotency, concurrency', (
       await other.query(`SELECT 1 FROM coupons WHERE id = $1 FOR UPDATE`, [c]);
       await other.query(`UPDATE coupons SET balance = balance - 2000 WHERE id = $1`, [c]);
       await other.query(`INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after)
-                         SELECT tenant_id, id, account_id, 'deduct', -2000, balance FROM coupons WHERE id = $1`, [c]);
+                         SELECT tenant_id, id, account_id, 'reclaim', -2000, balance FROM coupons WHERE id = $1`, [c]);
       // The payment reads the committed balance (3000, all of which would apply) and then waits on the lock.
       const paying = pay({ ...order([{ productCode: 'cvm', amount: '5000' }]), coupon: c });
       for (;;) {

@@ -75,6 +75,10 @@ const CASES: Case[] = [
   { name: 'coupon history', method: 'GET', path: (t, r) => `/v1/coupons/${couponOf(t, r)}/history`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 404]) },
   // Orders, bills and statements (R21, R24): the payers and the owning partner; never a member.
   { name: 'read order', method: 'GET', path: (t, r) => `/v1/orders/${orderOf(t, r)}`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 404]) },
+  // Refunds (R27-R29): whoever reads the order sees the quote; its payers and the platform admin refund; the admin records resource states.
+  { name: 'refund quote', method: 'GET', path: (t, r) => `/v1/orders/${orderOf(t, r)}/refund-quote`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 404]) },
+  { name: 'refund order', method: 'POST', path: (t, r) => `/v1/orders/${orderOf(t, r)}/refund`, body: { reason: 'matrix' }, own: row([201, 404, 403, 403, 403, 403, 201, 201, 404]) },
+  { name: 'set resource state', method: 'PUT', path: (t, r) => `/v1/orders/${orderOf(t, r)}/resource-state`, body: { state: 'grace_period' }, own: row([200, 404, 403, 403, 403, 403, 403, 403, 404]) },
   { name: 'settle bill', method: 'POST', path: (t, r) => `/v1/bills/${billOf(t, r)}/settle`, own: row([200, 404, 403, 403, 403, 403, 403, 403, 404]) },
   { name: 'account statement', method: 'GET', path: (t, r) => `/v1/accounts/${accountOf(t, r)}/statement?period=monthly&date=${MONTH}`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 403]) },
   { name: 'partner coupon report', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/coupon-report?month=${MONTH}`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
