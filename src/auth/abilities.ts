@@ -10,7 +10,8 @@ import { ACCOUNT_ROLES, PARTNER_ROLES, VENDOR_ROLES, type Role } from '../tenanc
 export type Action = 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide' | 'settle';
 export type Subject =
   | 'Partner' | 'Account' | 'User' | 'ApiToken' | 'QueueDashboard' | 'Product' | 'Budget'
-  | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'Reconciliation' | 'all';
+  | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'Reconciliation'
+  | 'Fault' | 'CompensationClaim' | 'all';
 export type AppAbility = MongoAbility<[Action, Subject | Record<PropertyKey, unknown>]>;
 
 type Builder = AbilityBuilder<AppAbility>;
@@ -34,6 +35,8 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Order', 'Bill']);
     can('manage', ['BillingRun', 'Usage']);
     can('settle', 'Bill');
+    can('manage', 'Fault');
+    can('read', 'CompensationClaim');
   },
   bd(a, { can }) {
     const mine = { tenantId: { $in: [...a.bdTenantIds] } };
@@ -64,7 +67,7 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('read', 'Partner', { id: a.partnerId });
     can('read', 'Account', { partnerId: a.partnerId, tenantId: a.tenantId });
     can('read', 'User', { partnerId: a.partnerId, accountId: null, tenantId: a.tenantId });
-    can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Budget', 'Order', 'Bill'], { partnerId: a.partnerId, tenantId: a.tenantId });
+    can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Budget', 'Order', 'Bill', 'Fault', 'CompensationClaim'], { partnerId: a.partnerId, tenantId: a.tenantId });
   },
   account_owner(a, { can }) {
     can('read', 'Account', { id: a.accountId, tenantId: a.tenantId });
@@ -81,6 +84,7 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
   },
   account_member(a, { can }) {
     can('read', 'Account', { id: a.accountId, tenantId: a.tenantId });
+    can('read', 'Fault', { accountId: a.accountId, tenantId: a.tenantId }); // the incident, never its money
     can('read', 'User', { accountId: a.accountId, tenantId: a.tenantId });
   },
 };
@@ -91,6 +95,8 @@ function payer(a: Actor, can: Builder['can']): void {
   can('read', 'Coupon', own);
   can(['create', 'read'], 'Order', own);
   can('read', 'Bill', own);
+  can('read', 'Fault', own);
+  can(['create', 'read'], 'CompensationClaim', own); // R33
 }
 
 /** Partner admins and operators design templates and issue them (R4-R9). */
@@ -98,8 +104,9 @@ function issuer(a: Actor, can: Builder['can']): void {
   const own = { partnerId: a.partnerId, tenantId: a.tenantId };
   can(['create', 'read', 'update', 'archive'], 'Template', own);
   can(['create', 'read', 'cancel'], 'IssuanceRequest', own);
-  can('read', ['Coupon', 'Budget', 'Order', 'Bill'], own);
+  can('read', ['Coupon', 'Budget', 'Order', 'Bill', 'Fault'], own);
   can('create', 'CouponGrant');
+  can(['create', 'read'], 'CompensationClaim', own); // R33: a partner claims for its accounts
 }
 
 /**
@@ -113,6 +120,10 @@ function tierRestrictions(a: Actor, { cannot }: Builder): void {
   }
   cannot('create', 'CouponGrant', { costBearer: 'vendor', accountKind: 'reseller' }).because(
     "a vendor-borne coupon is never issued to a tier-2 reseller's account",
+  );
+  // R33 grants a vendor-borne coupon, so R6 holds for compensation too.
+  cannot('create', 'CompensationClaim', { accountKind: 'reseller' }).because(
+    "compensation is a vendor-borne coupon, which is never issued to a tier-2 reseller's account",
   );
 }
 

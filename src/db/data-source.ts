@@ -11,8 +11,10 @@ import { IssuanceRequest } from '../issuance/issuance-request.entity';
 import { Coupon } from '../coupons/coupon.entity';
 import { Order } from '../orders/order.entity';
 import { Bill } from '../billing/bill.entity';
+import { Fault, FaultAccount } from '../compensation/fault.entity';
+import { CompensationClaim } from '../compensation/compensation-claim.entity';
 
-export const entities = [Partner, Account, User, ApiToken, AuditEvent, CouponTemplate, IssuanceRequest, Coupon, Order, Bill];
+export const entities = [Partner, Account, User, ApiToken, AuditEvent, CouponTemplate, IssuanceRequest, Coupon, Order, Bill, Fault, FaultAccount, CompensationClaim];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {
   return new DataSource({

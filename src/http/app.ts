@@ -19,6 +19,7 @@ import { orderRoutes } from '../orders/order.routes';
 import { billingRoutes } from '../billing/billing.routes';
 import { statementRoutes } from '../billing/statements';
 import { reconcileRoutes } from '../reconcile/reconcile.routes';
+import { compensationRoutes } from '../compensation/compensation.routes';
 import { mountQueueDashboard } from './queue-dashboard';
 import type { Queue } from 'bullmq';
 import { AppError, errorHandler } from './errors';
@@ -87,6 +88,7 @@ export function createApp({ ds, redis, queues = [] }: AppDeps): Express {
   billingRoutes(v1, ds);
   statementRoutes(v1, ds);
   reconcileRoutes(v1, ds);
+  compensationRoutes(v1, ds);
 
   const doc = openApiDocument();
   app.get('/openapi.json', (_req, res) => {
