@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor';
 
 export interface AuditEntry {
   tenantId: string | null;
-  objectType: 'partner' | 'account' | 'user' | 'api_token' | 'template' | 'issuance_request' | 'coupon' | 'order';
+  objectType: 'partner' | 'account' | 'user' | 'api_token' | 'template' | 'issuance_request' | 'coupon' | 'order' | 'fault' | 'compensation_claim';
   objectId: string;
   action: string;
   from?: string | null;

@@ -11,7 +11,7 @@ export type Action = 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'r
 export type Subject =
   | 'Partner' | 'Account' | 'User' | 'ApiToken' | 'QueueDashboard' | 'Product' | 'Budget'
   | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'Reconciliation'
-  | 'RefundPolicy' | 'VoucherPool' | 'Voucher' | 'all';
+  | 'RefundPolicy' | 'VoucherPool' | 'Voucher' | 'Fault' | 'CompensationClaim' | 'all';
 export type AppAbility = MongoAbility<[Action, Subject | Record<PropertyKey, unknown>]>;
 
 type Builder = AbilityBuilder<AppAbility>;
@@ -41,6 +41,8 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('refund', 'Order');
     can('update', 'Order', ['resourceState']);
     can(['read', 'update'], 'RefundPolicy');
+    can('manage', 'Fault'); // R33
+    can('read', 'CompensationClaim');
   },
   bd(a, { can }) {
     const mine = { tenantId: { $in: [...a.bdTenantIds] } };
@@ -71,7 +73,7 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('read', 'Partner', { id: a.partnerId });
     can('read', 'Account', { partnerId: a.partnerId, tenantId: a.tenantId });
     can('read', 'User', { partnerId: a.partnerId, accountId: null, tenantId: a.tenantId });
-    can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Budget', 'Order', 'Bill', 'VoucherPool', 'Voucher'], { partnerId: a.partnerId, tenantId: a.tenantId });
+    can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Budget', 'Order', 'Bill', 'VoucherPool', 'Voucher', 'Fault', 'CompensationClaim'], { partnerId: a.partnerId, tenantId: a.tenantId });
   },
   account_owner(a, { can }) {
     can('read', 'Account', { id: a.accountId, tenantId: a.tenantId });
@@ -88,6 +90,7 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
   },
   account_member(a, { can }) {
     can('read', 'Account', { id: a.accountId, tenantId: a.tenantId });
+    can('read', 'Fault', { accountId: a.accountId, tenantId: a.tenantId }); // the incident, never its money
     can('read', 'User', { accountId: a.accountId, tenantId: a.tenantId });
   },
 };
@@ -99,6 +102,8 @@ function payer(a: Actor, can: Builder['can']): void {
   can('read', 'Coupon', { holderIds: a.accountId, tenantId: a.tenantId }); // a voucher shared with the account (R32)
   can(['create', 'read', 'refund'], 'Order', own);
   can('read', 'Bill', own);
+  can('read', 'Fault', own);
+  can(['create', 'read'], 'CompensationClaim', own); // R33
 }
 
 /** Partner admins and operators design templates and issue them (R4-R9). */
@@ -106,11 +111,12 @@ function issuer(a: Actor, can: Builder['can']): void {
   const own = { partnerId: a.partnerId, tenantId: a.tenantId };
   can(['create', 'read', 'update', 'archive'], 'Template', own);
   can(['create', 'read', 'cancel'], 'IssuanceRequest', own);
-  can('read', ['Coupon', 'Budget', 'Order', 'Bill'], own);
+  can('read', ['Coupon', 'Budget', 'Order', 'Bill', 'Fault'], own);
   can('create', 'CouponGrant');
   // R32: vouchers from the partner's own quota pools: make, share with its accounts, reclaim.
   can('read', 'VoucherPool', own);
   can(['create', 'read', 'update', 'reclaim'], 'Voucher', own);
+  can(['create', 'read'], 'CompensationClaim', own); // R33: a partner claims for its accounts
 }
 
 /**
@@ -124,6 +130,10 @@ function tierRestrictions(a: Actor, { cannot }: Builder): void {
   }
   cannot('create', 'CouponGrant', { costBearer: 'vendor', accountKind: 'reseller' }).because(
     "a vendor-borne coupon is never issued to a tier-2 reseller's account",
+  );
+  // R33 grants a vendor-borne coupon, so R6 holds for compensation too.
+  cannot('create', 'CompensationClaim', { accountKind: 'reseller' }).because(
+    "compensation is a vendor-borne coupon, which is never issued to a tier-2 reseller's account",
   );
 }
 

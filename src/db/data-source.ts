@@ -12,8 +12,12 @@ import { Coupon } from '../coupons/coupon.entity';
 import { Order } from '../orders/order.entity';
 import { Bill } from '../billing/bill.entity';
 import { VoucherPool } from '../vouchers/voucher-pool.entity';
+import { Fault, FaultAccount } from '../compensation/fault.entity';
+import { CompensationClaim } from '../compensation/compensation-claim.entity';
 
-export const entities = [Partner, Account, User, ApiToken, AuditEvent, CouponTemplate, IssuanceRequest, Coupon, Order, Bill, VoucherPool];
+export const entities = [
+  Partner, Account, User, ApiToken, AuditEvent, CouponTemplate, IssuanceRequest, Coupon, Order, Bill, VoucherPool, Fault, FaultAccount, CompensationClaim,
+];
 
 export function createDataSource(url: string, poolSize = 10): DataSource {
   return new DataSource({

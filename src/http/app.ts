@@ -21,6 +21,7 @@ import { statementRoutes } from '../billing/statements';
 import { reconcileRoutes } from '../reconcile/reconcile.routes';
 import { voucherRoutes } from '../vouchers/voucher.routes';
 import { refundRoutes } from '../refunds/refund.routes';
+import { compensationRoutes } from '../compensation/compensation.routes';
 import { mountQueueDashboard } from './queue-dashboard';
 import type { Queue } from 'bullmq';
 import { AppError, errorHandler } from './errors';
@@ -91,6 +92,7 @@ export function createApp({ ds, redis, queues = [] }: AppDeps): Express {
   reconcileRoutes(v1, ds);
   voucherRoutes(v1, ds);
   refundRoutes(v1, ds);
+  compensationRoutes(v1, ds);
 
   const doc = openApiDocument();
   app.get('/openapi.json', (_req, res) => {

@@ -62,10 +62,12 @@ const ROUTES: WriteRoute[] = [
   { name: 'start billing cycle', method: 'POST', path: () => '/v1/billing-cycles', valid: () => ({ period: 'daily', periodStart: '2020-01-01T00:00:00Z' }), typeField: 'period', admin: true, ok: 202 },
   { name: 'cancel request', method: 'POST', path: (w) => `/v1/issuance-requests/${w.B.reqR}/cancel`, valid: () => ({}), reseller: true },
   { name: 'archive template', method: 'POST', path: (w) => `/v1/templates/${w.A.tplD}/archive`, valid: () => ({}) },
+  { name: 'record fault', method: 'POST', path: () => '/v1/admin/faults', valid: (w) => ({ productCode: 'cvm', kind: 'unavailability', cause: 'platform', start: '2020-01-01T10:00:00Z', end: '2020-01-01T11:00:00Z', accountIds: [w.A.account] }), typeField: 'kind', longField: 'description', admin: true, ok: 201 },
+  { name: 'claim compensation', method: 'POST', path: (w) => `/v1/faults/${w.A.fault}/claims`, valid: (w) => ({ accountId: w.A.account }), typeField: 'accountId', ok: 201 },
 ];
 
 // Routes whose path carries no uuid to forge.
-const NO_ID = new Set(['create partner', 'create account', 'create user', 'create product', 'update product', 'create template', 'submit request', 'quote an order', 'pay an order', 'ingest usage', 'start billing cycle', 'set refund policy']);
+const NO_ID = new Set(['create partner', 'create account', 'create user', 'create product', 'update product', 'create template', 'submit request', 'quote an order', 'pay an order', 'ingest usage', 'start billing cycle', 'set refund policy', 'record fault']);
 
 describe('bad input on every write route is 400 and writes nothing', () => {
   let w: World;

@@ -37,6 +37,7 @@ export interface Tree {
   orderR: string; // a prepaid order of `resellerCustomer`
   billD: string; // a pay-as-you-go bill of `account`
   billR: string; // a pay-as-you-go bill of `resellerCustomer`
+  fault: string; // a fault (over an hour ago) that affected `account`, `account2`, `resellerCustomer` and `resellerAccount`
 }
 
 export interface World {
@@ -131,7 +132,15 @@ export async function buildWorld(ds: DataSource): Promise<World> {
       coupon(couponD, t, tplD, doneD, account),
       coupon(couponR, reseller, tplR, doneR, resellerCustomer),
     );
-    return { partner: t, reseller, resellerAccount, account, account2, resellerCustomer, ...people, tplD, tplR, reqD, reqR, couponD, couponR, orderD, orderR, billD, billR };
+    const fault = randomUUID();
+    sql.push(
+      `INSERT INTO faults (id, product_code, kind, cause, starts_at, ends_at, created_by)
+       VALUES ('${fault}', 'cvm', 'unavailability', 'platform', now() - interval '3 hours', now() - interval '2 hours', '${admin.id}');
+       INSERT INTO fault_accounts (tenant_id, fault_id, account_id, partner_id)
+       VALUES ('${t}', '${fault}', '${account}', '${t}'), ('${t}', '${fault}', '${account2}', '${t}'),
+              ('${t}', '${fault}', '${resellerCustomer}', '${reseller}'), ('${t}', '${fault}', '${resellerAccount}', '${t}')`,
+    );
+    return { partner: t, reseller, resellerAccount, account, account2, resellerCustomer, ...people, tplD, tplR, reqD, reqR, couponD, couponR, orderD, orderR, billD, billR, fault };
   };
   const A = tree('a', bd);
   const B = tree('b', otherBd);

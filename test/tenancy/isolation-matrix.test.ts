@@ -85,6 +85,10 @@ const CASES: Case[] = [
   // Budgets (R5): the platform admin sets them; the partner reads its own.
   { name: 'read budgets', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
   { name: 'set budget', method: 'PUT', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets/USD`, body: { amount: '100000' }, own: row([200, 403, 403, 403, 403, 403, 404, 404, 404]) },
+  // Fault compensation (R33): a fault is seen through the affected accounts in scope; the account's payers and its partner's issuers claim.
+  { name: 'read fault', method: 'GET', path: (t) => `/v1/faults/${t.fault}`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 200]) },
+  { name: 'claim compensation', method: 'POST', path: (t) => `/v1/faults/${t.fault}/claims`, body: (t: Tree, r: RoleKey) => ({ accountId: accountOf(t, r) }), own: row([403, 404, 201, 201, 403, 201, 201, 201, 403]) },
+  { name: 'account compensation claims', method: 'GET', path: (t, r) => `/v1/accounts/${accountOf(t, r)}/compensation-claims`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 403]) },
 ];
 
 describe('R1 R2 R3 isolation matrix: every object route x every role x own and other tenant', () => {
