@@ -7,10 +7,10 @@ import { ACCOUNT_ROLES, PARTNER_ROLES, VENDOR_ROLES, type Role } from '../tenanc
  * always carry the tenant, so the same rules both check a loaded record and, turned into SQL by
  * auth/ability-sql.ts, filter every list query (R1, R2).
  */
-export type Action = 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide' | 'settle';
+export type Action = 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide' | 'settle' | 'activate';
 export type Subject =
   | 'Partner' | 'Account' | 'User' | 'ApiToken' | 'QueueDashboard' | 'Product' | 'Budget'
-  | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'Reconciliation' | 'all';
+  | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'ActivationCode' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'Reconciliation' | 'all';
 export type AppAbility = MongoAbility<[Action, Subject | Record<PropertyKey, unknown>]>;
 
 type Builder = AbilityBuilder<AppAbility>;
@@ -89,6 +89,8 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
 function payer(a: Actor, can: Builder['can']): void {
   const own = { accountId: a.accountId, tenantId: a.tenantId };
   can('read', 'Coupon', own);
+  // R31: binds an offline coupon to their own account (the subject is the coupon as activated).
+  can('activate', 'Coupon', own);
   can(['create', 'read'], 'Order', own);
   can('read', 'Bill', own);
 }
@@ -100,6 +102,7 @@ function issuer(a: Actor, can: Builder['can']): void {
   can(['create', 'read', 'cancel'], 'IssuanceRequest', own);
   can('read', ['Coupon', 'Budget', 'Order', 'Bill'], own);
   can('create', 'CouponGrant');
+  can('create', 'ActivationCode', own); // R31: generates the codes of an approved offline request
 }
 
 /**
@@ -112,6 +115,9 @@ function tierRestrictions(a: Actor, { cannot }: Builder): void {
     cannot('create', 'IssuanceRequest', { costBearer: 'vendor' }).because('a tier-2 reseller cannot issue vendor-borne templates');
   }
   cannot('create', 'CouponGrant', { costBearer: 'vendor', accountKind: 'reseller' }).because(
+    "a vendor-borne coupon is never issued to a tier-2 reseller's account",
+  );
+  cannot('activate', 'Coupon', { costBearer: 'vendor', accountKind: 'reseller' }).because(
     "a vendor-borne coupon is never issued to a tier-2 reseller's account",
   );
 }
