@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 const TABLES = [
   'partners', 'accounts', 'users', 'api_tokens', 'audit_events', 'outbox', 'job_completions', 'products', 'partner_budgets',
   'coupon_templates', 'issuance_requests', 'issuance_items', 'issuance_failures', 'template_account_claims', 'coupons', 'coupon_ledger',
+  'activation_codes',
 ];
 
 /**
