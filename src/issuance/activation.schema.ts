@@ -9,7 +9,7 @@ export const ActivateBody = z
       .max(40)
       .transform(normalizeCode)
       .pipe(z.string().regex(new RegExp(`^\\d{${CODE_DIGITS}}$`), `${CODE_DIGITS} digits (spaces and dashes are ignored)`))
-      .openapi({ type: 'string', example: '4929-1234-5678-9012', description: `The ${CODE_DIGITS}-digit activation code; spaces and dashes are ignored` }),
+      .openapi({ type: 'string', example: '1234-5678-9012-3452', description: `The ${CODE_DIGITS}-digit activation code; spaces and dashes are ignored` }),
   })
   .openapi('ActivateCode');
 
