@@ -32,14 +32,35 @@ const schema = z.object({
   SWEEP_EVERY_MS: z.coerce.number().int().min(0).max(24 * 3600 * 1000).default(60_000),
   // R20: a pay-as-you-go bill is due this many days after its period ends, then overdue.
   BILL_DUE_DAYS: z.coerce.number().int().min(0).max(365).default(15),
+  // R31: the key of the activation codes' HMAC. Required in production; changing it voids every
+  // code not yet activated (their hashes no longer match).
+  ACTIVATION_CODE_SECRET: z.string().min(32).optional(),
+  // R31: wrong guesses allowed per account and per client address within the window.
+  ACTIVATION_FAILS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  ACTIVATION_FAILS_PER_ADDRESS: z.coerce.number().int().min(1).max(100000).default(20),
+  ACTIVATION_FAIL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(900),
+  // How many reverse proxies in front of the API set X-Forwarded-For; 0 (default): the client
+  // address is the socket's peer. Too high a number lets clients choose their own address.
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
-export type Config = Readonly<z.infer<typeof schema>>;
+// Only for development and tests: production must bring its own (checked below).
+const DEV_ACTIVATION_CODE_SECRET = 'dev-only-activation-code-secret-not-for-production';
+
+const validated = schema
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && (!c.ACTIVATION_CODE_SECRET || c.ACTIVATION_CODE_SECRET === DEV_ACTIVATION_CODE_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: ['ACTIVATION_CODE_SECRET'], message: 'required in production (at least 32 characters)' });
+    }
+  })
+  .transform((c) => ({ ...c, ACTIVATION_CODE_SECRET: c.ACTIVATION_CODE_SECRET ?? DEV_ACTIVATION_CODE_SECRET }));
+
+export type Config = Readonly<z.output<typeof validated>>;
 
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const parsed = validated.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);

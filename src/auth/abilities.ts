@@ -7,10 +7,11 @@ import { ACCOUNT_ROLES, PARTNER_ROLES, VENDOR_ROLES, type Role } from '../tenanc
  * always carry the tenant, so the same rules both check a loaded record and, turned into SQL by
  * auth/ability-sql.ts, filter every list query (R1, R2).
  */
-export type Action = 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide' | 'settle' | 'refund' | 'reclaim';
+export type Action =
+  | 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide' | 'settle' | 'refund' | 'reclaim' | 'activate';
 export type Subject =
   | 'Partner' | 'Account' | 'User' | 'ApiToken' | 'QueueDashboard' | 'Product' | 'Budget'
-  | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'Reconciliation'
+  | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'ActivationCode' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'Reconciliation'
   | 'RefundPolicy' | 'VoucherPool' | 'Voucher' | 'Fault' | 'CompensationClaim' | 'all';
 export type AppAbility = MongoAbility<[Action, Subject | Record<PropertyKey, unknown>]>;
 
@@ -100,6 +101,8 @@ function payer(a: Actor, can: Builder['can']): void {
   const own = { accountId: a.accountId, tenantId: a.tenantId };
   can('read', 'Coupon', own);
   can('read', 'Coupon', { holderIds: a.accountId, tenantId: a.tenantId }); // a voucher shared with the account (R32)
+  // R31: binds an offline coupon to their own account (the subject is the coupon as activated).
+  can('activate', 'Coupon', own);
   can(['create', 'read', 'refund'], 'Order', own);
   can('read', 'Bill', own);
   can('read', 'Fault', own);
@@ -117,6 +120,7 @@ function issuer(a: Actor, can: Builder['can']): void {
   can('read', 'VoucherPool', own);
   can(['create', 'read', 'update', 'reclaim'], 'Voucher', own);
   can(['create', 'read'], 'CompensationClaim', own); // R33: a partner claims for its accounts
+  can('create', 'ActivationCode', own); // R31: generates the codes of an approved offline request
 }
 
 /**
@@ -134,6 +138,9 @@ function tierRestrictions(a: Actor, { cannot }: Builder): void {
   // R33 grants a vendor-borne coupon, so R6 holds for compensation too.
   cannot('create', 'CompensationClaim', { accountKind: 'reseller' }).because(
     "compensation is a vendor-borne coupon, which is never issued to a tier-2 reseller's account",
+  );
+  cannot('activate', 'Coupon', { costBearer: 'vendor', accountKind: 'reseller' }).because(
+    "a vendor-borne coupon is never issued to a tier-2 reseller's account",
   );
 }
 

@@ -7,23 +7,30 @@ const BATCH = 5000;
  * R14, R25: coupons whose window has closed become `expired`; what was left is written off by an
  * `expire` ledger row (balance = sum of ledger stays true), with the coupon's audit row, in one
  * statement per batch. Validity is never extended. Safe to run twice or concurrently: it takes only
- * `unused` coupons, with SKIP LOCKED.
+ * `unused` coupons, with SKIP LOCKED. R31: offline coupons nobody activated in time expire too; they
+ * hold no balance and have no ledger yet, so they get no ledger row.
  */
 export const EXPIRE_SQL = `
-WITH due AS (
-  SELECT tenant_id, id, account_id, balance FROM coupons
+WITH due_unused AS (
+  SELECT tenant_id, id, account_id, balance, status FROM coupons
    WHERE status = 'unused' AND valid_until <= now()
    ORDER BY valid_until LIMIT $1 FOR UPDATE SKIP LOCKED
+), due_pending AS (
+  SELECT tenant_id, id, account_id, balance, status FROM coupons
+   WHERE status = 'pending_activation' AND valid_until <= now()
+   ORDER BY valid_until LIMIT $1 FOR UPDATE SKIP LOCKED
+), due AS (
+  SELECT * FROM due_unused UNION ALL SELECT * FROM due_pending
 ), upd AS (
   UPDATE coupons c SET status = 'expired', balance = 0
     FROM due WHERE c.tenant_id = due.tenant_id AND c.id = due.id
   RETURNING c.tenant_id, c.id
 ), led AS (
   INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after)
-  SELECT tenant_id, id, account_id, 'expire', -balance, 0 FROM due
+  SELECT tenant_id, id, account_id, 'expire', -balance, 0 FROM due_unused
 ), aud AS (
   INSERT INTO audit_events (tenant_id, object_type, object_id, action, from_status, to_status, reason, actor_kind)
-  SELECT tenant_id, 'coupon', id, 'expired', 'unused', 'expired', 'validity window ended', 'system' FROM upd
+  SELECT tenant_id, 'coupon', id, 'expired', status, 'expired', 'validity window ended', 'system' FROM due
 )
 SELECT count(*)::int AS n FROM upd`;
 
@@ -32,7 +39,7 @@ export const expireCoupons: ChunkedHandler<'coupons.expire-sweep'> = async (_pay
   for (;;) {
     const [{ n }]: { n: number }[] = await ds.query(EXPIRE_SQL, [BATCH]);
     total += n;
-    if (n < BATCH) break;
+    if (n < BATCH) break; // both kinds are below a batch: none left
   }
   await inTransaction(ds, complete);
   if (total) log.info({ expired: total }, 'coupons expired');

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { ForbiddenError } from '@casl/ability';
 import { logger } from '../logger';
+import { config } from '../config';
 import { authenticate } from '../auth/authenticate';
 import { partnerRoutes } from '../tenancy/partners/partner.routes';
 import { accountRoutes } from '../tenancy/accounts/account.routes';
@@ -14,6 +15,7 @@ import { catalogRoutes } from '../catalog/catalog.routes';
 import { budgetRoutes } from '../catalog/budgets';
 import { templateRoutes } from '../templates/template.routes';
 import { issuanceRoutes } from '../issuance/issuance.routes';
+import { activationRoutes } from '../issuance/activation.routes';
 import { couponRoutes } from '../coupons/coupon-views';
 import { orderRoutes } from '../orders/order.routes';
 import { billingRoutes } from '../billing/billing.routes';
@@ -43,6 +45,9 @@ export function createApp({ ds, redis, queues = [] }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Client addresses (R31 attempt limits) come from X-Forwarded-For only through this many proxies.
+  const hops = config().TRUST_PROXY_HOPS;
+  if (hops > 0) app.set('trust proxy', hops);
 
   app.use(
     pinoHttp({
@@ -85,6 +90,7 @@ export function createApp({ ds, redis, queues = [] }: AppDeps): Express {
   budgetRoutes(v1, ds);
   templateRoutes(v1, ds);
   issuanceRoutes(v1, ds);
+  activationRoutes(v1, ds, redis);
   couponRoutes(v1, ds);
   orderRoutes(v1, ds);
   billingRoutes(v1, ds);

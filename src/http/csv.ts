@@ -5,8 +5,8 @@ import { stringify } from 'csv-stringify';
  * A CSV download on `res`: csv-stringify does the quoting, `write` waits when the client reads
  * slower than we produce, `end` resolves once the response is flushed.
  */
-export function csvResponse(res: Response, filename: string, columns: string[]) {
-  res.status(200).type('text/csv; charset=utf-8').attachment(filename);
+export function csvResponse(res: Response, filename: string, columns: string[], status = 200) {
+  res.status(status).type('text/csv; charset=utf-8').attachment(filename);
   const csv = stringify({ header: true, columns });
   csv.pipe(res);
   return {

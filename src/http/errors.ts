@@ -8,6 +8,8 @@ export type ErrorDetails = Record<string, unknown> | Array<Record<string, unknow
 
 /** The one error base: a stable machine code, an HTTP status, a message for people, details. */
 export class AppError extends Error {
+  /** Response headers that go with the error (e.g. Retry-After on a 429). */
+  headers?: Record<string, string>;
   constructor(
     readonly status: number,
     readonly code: string,
@@ -76,5 +78,6 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (appErr.status >= 500) log.error({ err }, 'request failed');
   else log.info({ code: appErr.code, status: appErr.status }, 'request refused');
   if (res.headersSent) return;
+  if (appErr.headers) res.set(appErr.headers);
   res.status(appErr.status).json({ error: { code: appErr.code, message: appErr.message, details: appErr.details } });
 };

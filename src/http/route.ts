@@ -35,8 +35,10 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'Forbidden: the action is not allowed for this role',
   404: 'Not found, or not yours',
   409: 'Conflict with the current state',
+  410: 'Gone: no longer usable',
   413: 'Body too large',
   422: 'Unprocessable',
+  429: 'Too many attempts: see Retry-After',
 };
 
 function parse<S extends ZodType>(schema: S | undefined, value: unknown, where: 'body' | 'query' | 'params' | 'headers'): unknown {

@@ -4,12 +4,12 @@ import { conflict } from '../http/errors';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';
-import { enqueueJob } from '../jobs/outbox';
 import type { Action } from '../auth/abilities';
 import type { Actor } from '../auth/actor';
 import { IssuanceRequest, type RequestStatus } from './issuance-request.entity';
 import { requestJson } from './issuance.schema';
 import { releaseReservations } from './release-reservations';
+import { enqueueJob } from '../jobs/outbox';
 
 /** A state change of a request with its audit row; reservations are released when it ends unissued. */
 export async function transition(
@@ -23,6 +23,15 @@ export async function transition(
   await em.getRepository(IssuanceRequest).update({ tenantId: r.tenantId, id: r.id }, { status: to, updatedAt: () => 'now()', ...extra });
   await recordAudit(em, actor, [{ tenantId: r.tenantId, objectType: 'issuance_request', objectId: r.id, action: to, from: r.status, to, reason }]);
   if (to === 'rejected' || to === 'cancelled' || to === 'expired') await releaseReservations(em, r, null);
+}
+
+/**
+ * After approval: coupons to named accounts are issued by the `issuance.issue` job; an offline
+ * request (R31) waits for its partner to generate the codes, which are shown once, in that answer.
+ */
+export async function startIssuing(em: EntityManager, r: IssuanceRequest): Promise<void> {
+  if (r.kind === 'activation_codes') return;
+  await enqueueJob(em, 'issuance.issue', r.id, { tenantId: r.tenantId, requestId: r.id }, { tenantId: r.tenantId });
 }
 
 async function decide(ctx: Ctx, id: string, action: Action, work: (em: EntityManager, r: IssuanceRequest) => Promise<void>) {
@@ -39,12 +48,12 @@ function assertPending(r: IssuanceRequest): void {
   if (r.expiresAt && r.expiresAt <= new Date()) throw conflict('the approval window has passed');
 }
 
-/** R2, R9: the partner's BD approves; issuance follows as a job. */
+/** R2, R9: the partner's BD approves; issuance follows as a job (R31: or the partner generates the codes). */
 export function approveRequest(ctx: Ctx, id: string) {
   return decide(ctx, id, 'decide', async (em, r) => {
     assertPending(r);
     await transition(em, ctx.actor, r, 'approved', null, { decidedBy: ctx.actor.userId, decidedAt: () => 'now()' });
-    await enqueueJob(em, 'issuance.issue', r.id, { tenantId: r.tenantId, requestId: r.id }, { tenantId: r.tenantId });
+    await startIssuing(em, r);
   });
 }
 

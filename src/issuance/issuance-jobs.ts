@@ -4,13 +4,13 @@ import { config } from '../config';
 import { inTransaction } from '../db/tx';
 import { failpoint } from '../shared/failpoints';
 import { IssuanceRequest } from './issuance-request.entity';
-import { transition } from './decide-request';
+import { startIssuing, transition } from './decide-request';
 import { releaseReservations } from './release-reservations';
 import { ISSUE_CHUNK_SQL } from './issue-chunk.sql';
 
 /**
  * R5, R10 routing: a vendor-borne request waits for its BD (with an expiry job at the end of the
- * window); a partner-borne one is approved at once and issued.
+ * window); a partner-borne one is approved at once and issued (R31: or its codes may be generated).
  */
 export const routeRequest: Handler<'issuance.route'> = async ({ tenantId, requestId }, { em }) => {
   const r = await em.getRepository(IssuanceRequest).findOne({ where: { tenantId, id: requestId }, lock: { mode: 'pessimistic_write' } });
@@ -21,7 +21,7 @@ export const routeRequest: Handler<'issuance.route'> = async ({ tenantId, reques
     await enqueueJob(em, 'issuance.expire', requestId, { tenantId, requestId }, { tenantId, runAt: expiresAt });
   } else {
     await transition(em, null, r, 'approved', 'partner-borne: approved automatically');
-    await enqueueJob(em, 'issuance.issue', requestId, { tenantId, requestId }, { tenantId });
+    await startIssuing(em, r);
   }
 };
 

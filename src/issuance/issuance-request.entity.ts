@@ -4,6 +4,8 @@ import { int8 } from '../shared/money';
 export type RequestStatus =
   | 'submitted' | 'pending_approval' | 'approved' | 'issuing' | 'issued' | 'issued_with_failures'
   | 'rejected' | 'cancelled' | 'expired';
+/** To named accounts, or offline: a count of coupons with activation codes (R31). */
+export type RequestKind = 'accounts' | 'activation_codes';
 
 @Entity('issuance_requests')
 export class IssuanceRequest {
@@ -11,6 +13,7 @@ export class IssuanceRequest {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
   @Column({ type: 'uuid', name: 'partner_id' }) partnerId!: string;
   @Column({ type: 'uuid', name: 'template_id' }) templateId!: string;
+  @Column({ type: 'text' }) kind!: RequestKind;
   @Column({ type: 'text', name: 'cost_bearer' }) costBearer!: 'vendor' | 'partner';
   @Column({ type: 'char', length: 3 }) currency!: string;
   @Column({ type: 'bigint', name: 'face_value', transformer: int8 }) faceValue!: bigint;

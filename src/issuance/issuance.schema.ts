@@ -7,10 +7,23 @@ export const REQUEST_STATUSES = [
   'submitted', 'pending_approval', 'approved', 'issuing', 'issued', 'issued_with_failures', 'rejected', 'cancelled', 'expired',
 ] as const;
 
+export const REQUEST_KINDS = ['accounts', 'activation_codes'] as const;
+
 export const SubmitRequestBody = z
   .strictObject({
     templateId: Id,
-    accountIds: z.array(Id).min(1).max(10_000).describe('1 to 10,000 of your own subaccounts; duplicates are folded'),
+    accountIds: z.array(Id).min(1).max(10_000).optional().describe('1 to 10,000 of your own subaccounts; duplicates are folded'),
+    codeCount: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .describe('Offline (R31), instead of accountIds: this many coupons with activation codes, generated once approved'),
+  })
+  .refine((b) => (b.accountIds === undefined) !== (b.codeCount === undefined), {
+    path: ['accountIds'],
+    message: 'give either accountIds or codeCount',
   })
   .openapi('SubmitIssuanceRequest');
 export const RejectBody = z.strictObject({ reason: Reason }).openapi('RejectIssuanceRequest');
@@ -35,10 +48,11 @@ export const RequestJson = z
     tenantId: Id,
     partnerId: Id,
     templateId: Id,
+    kind: z.enum(REQUEST_KINDS).describe('accounts: to named subaccounts; activation_codes: offline, a count of coupons with codes (R31)'),
     costBearer: z.enum(['vendor', 'partner']),
     currency: z.string(),
     faceValue: z.string(),
-    totalAccounts: z.number(),
+    totalAccounts: z.number().describe('How many coupons the request makes: accounts named, or codes'),
     totalFaceValue: z.string(),
     status: z.enum(REQUEST_STATUSES),
     progress: z.object({ issued: z.number(), failed: z.number(), total: z.number() }),
@@ -59,6 +73,7 @@ export function requestJson(r: IssuanceRequest): z.infer<typeof RequestJson> {
     tenantId: r.tenantId,
     partnerId: r.partnerId,
     templateId: r.templateId,
+    kind: r.kind,
     costBearer: r.costBearer,
     currency: r.currency,
     faceValue: r.faceValue.toString(),

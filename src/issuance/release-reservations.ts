@@ -12,8 +12,9 @@ export async function releaseReservations(
 ): Promise<void> {
   let n = accountIds?.length ?? 0;
   if (accountIds === null) {
+    // Every coupon the request would make: its named accounts, or its activation codes (R31).
     const [row]: { n: number }[] = await em.query(
-      `SELECT count(*)::int AS n FROM issuance_items WHERE tenant_id = $1 AND request_id = $2`,
+      `SELECT total_accounts AS n FROM issuance_requests WHERE tenant_id = $1 AND id = $2`,
       [r.tenantId, r.id],
     );
     n = row.n;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../http/context';
 import { AppError, conflict, forbidden, unprocessable } from '../http/errors';
 import { authorize, findReadable, subjectOf } from '../auth/scope';
@@ -18,62 +19,34 @@ interface AccountRow {
 }
 
 /**
- * R9: a partner issues a template to 1..10,000 of its own subaccounts. In one transaction: the
- * accounts are checked (not yours = unknown), R6 per account through CASL, R7 claims (a unique key,
- * so concurrent submissions cannot both get one), the template cap and the partner budget (R5)
- * reserved by conditional updates; then routing leaves through the outbox.
+ * R9: a partner issues a template to 1..10,000 of its own subaccounts, or (R31) asks for 1..10,000
+ * coupons with activation codes. In one transaction: the accounts are checked (not yours =
+ * unknown), R6 per account through CASL, R7 claims (a unique key, so concurrent submissions cannot
+ * both get one), the template cap and the partner budget (R5) reserved by conditional updates for
+ * every coupon; then routing leaves through the outbox. A code request names no account: R6 and
+ * R7 per account are judged when a code is activated (see activate-code.ts).
  */
 export async function submitRequest(ctx: Ctx, body: z.output<typeof SubmitRequestBody>) {
   // Sorted: claims are taken in one order by everyone, so overlapping requests cannot deadlock.
-  const accountIds = [...new Set(body.accountIds)].sort();
+  const accountIds = body.accountIds ? [...new Set(body.accountIds)].sort() : null;
+  const count = accountIds ? accountIds.length : body.codeCount!;
   return inTransaction(ctx.ds, async (em) => {
     const t = await findReadable(ctx, em, CouponTemplate, 'Template', body.templateId);
     authorize(ctx, 'create', 'IssuanceRequest', { tenantId: t.tenantId, partnerId: t.partnerId, costBearer: t.costBearer });
     if (t.status !== 'active') throw conflict('the template is archived');
     if (t.validityKind === 'fixed' && t.validUntil! <= new Date()) throw conflict('the template\'s validity window has ended');
-
-    const found: AccountRow[] = await em.query(
-      `SELECT id, kind, status FROM accounts WHERE tenant_id = $1 AND partner_id = $2 AND id = ANY($3::uuid[])`,
-      [t.tenantId, t.partnerId, accountIds],
-    );
-    const known = new Set(found.map((a) => a.id));
-    const unknown = accountIds.filter((id) => !known.has(id));
-    // Not yours and not there read the same (R1): one list, one code.
-    if (unknown.length) throw new AppError(422, 'unknown_accounts', 'some accounts are not subaccounts of this partner', { accountIds: unknown });
-    const inactive = found.filter((a) => a.status !== 'active').map((a) => a.id);
-    if (inactive.length) throw unprocessable('some accounts are deactivated', { code: 'inactive_accounts', accountIds: inactive });
-    const refused = found.filter((a) => ctx.ability.cannot('create', subjectOf('CouponGrant', { costBearer: t.costBearer, accountKind: a.kind })));
-    if (refused.length) {
-      const rule = ctx.ability.relevantRuleFor('create', subjectOf('CouponGrant', { costBearer: t.costBearer, accountKind: refused[0].kind }));
-      throw forbidden(rule?.reason ?? 'these accounts cannot receive this coupon', { accountIds: refused.map((a) => a.id) });
-    }
+    if (accountIds) await checkAccounts(ctx, em, t, accountIds);
 
     const id = randomUUID();
-    const total = t.faceValue * BigInt(accountIds.length);
+    const total = t.faceValue * BigInt(count);
     await em.query(
-      `INSERT INTO issuance_requests (tenant_id, id, partner_id, template_id, cost_bearer, currency, face_value, total_accounts,
+      `INSERT INTO issuance_requests (tenant_id, id, partner_id, template_id, kind, cost_bearer, currency, face_value, total_accounts,
                                       total_face_value, status, submitted_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'submitted', $10)`,
-      [t.tenantId, id, t.partnerId, t.id, t.costBearer, t.currency, t.faceValue.toString(), accountIds.length, total.toString(), ctx.actor.userId],
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'submitted', $11)`,
+      [t.tenantId, id, t.partnerId, t.id, accountIds ? 'accounts' : 'activation_codes', t.costBearer, t.currency, t.faceValue.toString(),
+        count, total.toString(), ctx.actor.userId],
     );
-    await em.query(
-      `INSERT INTO issuance_items (tenant_id, request_id, account_id) SELECT $1, $2, a FROM unnest($3::uuid[]) a`,
-      [t.tenantId, id, accountIds],
-    );
-    if (t.issueLimit === 'once') {
-      const claimed: { account_id: string }[] = await em.query(
-        `INSERT INTO template_account_claims (tenant_id, template_id, account_id, request_id)
-         SELECT $1, $2, a, $3 FROM unnest($4::uuid[]) a ORDER BY a
-         ON CONFLICT DO NOTHING RETURNING account_id`,
-        [t.tenantId, t.id, id, accountIds],
-      );
-      if (claimed.length < accountIds.length) {
-        const got = new Set(claimed.map((c) => c.account_id));
-        throw new AppError(409, 'issue_limit_reached', 'this template is limited to once per account: some accounts already have it or an open request names them', {
-          accountIds: accountIds.filter((a) => !got.has(a)),
-        });
-      }
-    }
+    if (accountIds) await nameAccounts(em, t, id, accountIds);
     const capped = await updateReturning<{ id: string }>(em,
       `UPDATE coupon_templates SET committed_count = committed_count + $3, committed_amount = committed_amount + $4,
               locked_at = coalesce(locked_at, now()), updated_at = now()
@@ -81,7 +54,7 @@ export async function submitRequest(ctx: Ctx, body: z.output<typeof SubmitReques
           AND (cap_count IS NULL OR committed_count + $3 <= cap_count)
           AND (cap_amount IS NULL OR committed_amount + $4 <= cap_amount)
        RETURNING id`,
-      [t.tenantId, t.id, accountIds.length, total.toString()],
+      [t.tenantId, t.id, count, total.toString()],
     );
     if (capped.length === 0) throw new AppError(409, 'template_cap_reached', 'the template\'s total cap does not allow this many coupons');
     if (t.costBearer === 'partner') await reserveBudget(em, t, total);
@@ -92,8 +65,48 @@ export async function submitRequest(ctx: Ctx, body: z.output<typeof SubmitReques
   });
 }
 
+/** Every account is this partner's (not yours = unknown, R1), active, and may get this coupon (R6). */
+async function checkAccounts(ctx: Ctx, em: EntityManager, t: CouponTemplate, accountIds: string[]) {
+  const found: AccountRow[] = await em.query(
+    `SELECT id, kind, status FROM accounts WHERE tenant_id = $1 AND partner_id = $2 AND id = ANY($3::uuid[])`,
+    [t.tenantId, t.partnerId, accountIds],
+  );
+  const known = new Set(found.map((a) => a.id));
+  const unknown = accountIds.filter((id) => !known.has(id));
+  // Not yours and not there read the same (R1): one list, one code.
+  if (unknown.length) throw new AppError(422, 'unknown_accounts', 'some accounts are not subaccounts of this partner', { accountIds: unknown });
+  const inactive = found.filter((a) => a.status !== 'active').map((a) => a.id);
+  if (inactive.length) throw unprocessable('some accounts are deactivated', { code: 'inactive_accounts', accountIds: inactive });
+  const refused = found.filter((a) => ctx.ability.cannot('create', subjectOf('CouponGrant', { costBearer: t.costBearer, accountKind: a.kind })));
+  if (refused.length) {
+    const rule = ctx.ability.relevantRuleFor('create', subjectOf('CouponGrant', { costBearer: t.costBearer, accountKind: refused[0].kind }));
+    throw forbidden(rule?.reason ?? 'these accounts cannot receive this coupon', { accountIds: refused.map((a) => a.id) });
+  }
+}
+
+/** The request's items and, for a `once` template, the R7 claims on its accounts. */
+async function nameAccounts(em: EntityManager, t: CouponTemplate, id: string, accountIds: string[]) {
+  await em.query(
+    `INSERT INTO issuance_items (tenant_id, request_id, account_id) SELECT $1, $2, a FROM unnest($3::uuid[]) a`,
+    [t.tenantId, id, accountIds],
+  );
+  if (t.issueLimit !== 'once') return;
+  const claimed: { account_id: string }[] = await em.query(
+    `INSERT INTO template_account_claims (tenant_id, template_id, account_id, request_id)
+     SELECT $1, $2, a, $3 FROM unnest($4::uuid[]) a ORDER BY a
+     ON CONFLICT DO NOTHING RETURNING account_id`,
+    [t.tenantId, t.id, id, accountIds],
+  );
+  if (claimed.length < accountIds.length) {
+    const got = new Set(claimed.map((c) => c.account_id));
+    throw new AppError(409, 'issue_limit_reached', 'this template is limited to once per account: some accounts already have it or an open request names them', {
+      accountIds: accountIds.filter((a) => !got.has(a)),
+    });
+  }
+}
+
 /** R5: refused whole when it would pass the budget; no budget row means no limit. */
-async function reserveBudget(em: Parameters<Parameters<typeof inTransaction>[1]>[0], t: CouponTemplate, total: bigint) {
+async function reserveBudget(em: EntityManager, t: CouponTemplate, total: bigint) {
   const [row]: { ok: boolean; amount: string; used: string }[] = await em.query(
     `WITH upd AS (
        UPDATE partner_budgets SET used = used + $4, updated_at = now()

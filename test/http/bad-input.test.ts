@@ -4,6 +4,7 @@ import { call } from '../support/http';
 import { fingerprint } from '../support/db-fingerprint';
 import { buildWorld, type World } from '../support/world';
 import { ensureProducts, templateBody } from '../support/coupons-world';
+import { addCodeFixtures, codesOf } from '../support/codes-world';
 
 /**
  * Every write route: an unknown field, a wrong type, an oversize value, broken JSON and a bad path
@@ -51,6 +52,7 @@ const ROUTES: WriteRoute[] = [
   { name: 'create template', method: 'POST', path: () => '/v1/templates', valid: () => templateBody(), typeField: 'faceValue', longField: 'name' },
   { name: 'update template', method: 'PATCH', path: (w) => `/v1/templates/${w.A.tplD}`, valid: () => ({ name: 'T2' }), typeField: 'description', longField: 'description' },
   { name: 'submit request', method: 'POST', path: () => '/v1/issuance-requests', valid: (w) => ({ templateId: w.A.tplD, accountIds: [w.A.account] }), typeField: 'accountIds' },
+  { name: 'submit offline request', method: 'POST', path: () => '/v1/issuance-requests', valid: (w) => ({ templateId: w.A.tplD, codeCount: 2 }), typeField: 'codeCount', ok: 201 },
   { name: 'approve request', method: 'POST', path: (w) => `/v1/issuance-requests/${w.A.reqD}/approve`, valid: () => ({}), bd: true },
   { name: 'reject request', method: 'POST', path: (w) => `/v1/issuance-requests/${w.B.reqD}/reject`, valid: () => ({ reason: 'no' }), typeField: 'reason', longField: 'reason', bd: true },
   { name: 'quote an order', method: 'POST', path: () => '/v1/checkout/quote', valid: (w) => ({ accountId: w.B.account, currency: 'USD', scenario: 'purchase', items: [{ productCode: 'cvm', amount: '100' }] }), typeField: 'items', payerB: true, ok: 200 },
@@ -64,16 +66,19 @@ const ROUTES: WriteRoute[] = [
   { name: 'archive template', method: 'POST', path: (w) => `/v1/templates/${w.A.tplD}/archive`, valid: () => ({}) },
   { name: 'record fault', method: 'POST', path: () => '/v1/admin/faults', valid: (w) => ({ productCode: 'cvm', kind: 'unavailability', cause: 'platform', start: '2020-01-01T10:00:00Z', end: '2020-01-01T11:00:00Z', accountIds: [w.A.account] }), typeField: 'kind', longField: 'description', admin: true, ok: 201 },
   { name: 'claim compensation', method: 'POST', path: (w) => `/v1/faults/${w.A.fault}/claims`, valid: (w) => ({ accountId: w.A.account }), typeField: 'accountId', ok: 201 },
+  { name: 'generate activation codes', method: 'POST', path: (w) => `/v1/issuance-requests/${codesOf(w.A).offline}/activation-codes`, valid: () => ({}), ok: 201 },
+  { name: 'activate a code', method: 'POST', path: (w) => `/v1/accounts/${w.B.account}/coupon-activations`, valid: (w) => ({ code: codesOf(w.B).code }), typeField: 'code', longField: 'code', payerB: true },
 ];
 
 // Routes whose path carries no uuid to forge.
-const NO_ID = new Set(['create partner', 'create account', 'create user', 'create product', 'update product', 'create template', 'submit request', 'quote an order', 'pay an order', 'ingest usage', 'start billing cycle', 'set refund policy', 'record fault']);
+const NO_ID = new Set(['create partner', 'create account', 'create user', 'create product', 'update product', 'create template', 'submit request', 'quote an order', 'pay an order', 'ingest usage', 'start billing cycle', 'set refund policy', 'record fault', 'submit offline request']);
 
 describe('bad input on every write route is 400 and writes nothing', () => {
   let w: World;
   before(async () => {
     await ensureProducts();
     w = await buildWorld(harness.ds);
+    await addCodeFixtures(w);
   });
 
   const refused = async (route: WriteRoute, body: unknown, field: string, path = route.path(w)) => {

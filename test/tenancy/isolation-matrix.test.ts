@@ -3,6 +3,7 @@ import { harness } from '../support/harness';
 import { call } from '../support/http';
 import { buildWorld, type Person, type Tree, type World } from '../support/world';
 import { ensureProducts } from '../support/coupons-world';
+import { addCodeFixtures, codesOf } from '../support/codes-world';
 
 /**
  * R1, R2, R3: every object route, every role, an object of one's own scope and the same kind of
@@ -33,6 +34,7 @@ interface Case {
   path: (t: Tree, r: RoleKey) => string;
   body?: unknown | ((t: Tree, r: RoleKey) => unknown);
   own: Record<RoleKey, number>;
+  setup?: (w: World) => Promise<void>; // fixtures beyond the shared world
 }
 
 const row = (s: number[]): Record<RoleKey, number> => Object.fromEntries(ROLES.map((r, i) => [r, s[i]])) as Record<RoleKey, number>;
@@ -84,6 +86,11 @@ const CASES: Case[] = [
   { name: 'partner coupon report', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/coupon-report?month=${MONTH}`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
   // Budgets (R5): the platform admin sets them; the partner reads its own.
   { name: 'read budgets', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
+  // Offline codes (R31): the issuing partner generates (once, approved requests only) and lists a
+  // batch; an account's owner and finance user activate. The reseller's own request names accounts: 409.
+  { name: 'generate activation codes', method: 'POST', path: (t, r) => `/v1/issuance-requests/${r === 'ra' ? t.reqR : codesOf(t).offline}/activation-codes`, setup: addCodeFixtures, own: row([403, 403, 201, 201, 403, 409, 404, 404, 404]) },
+  { name: 'list an activation code batch', method: 'GET', path: (t, r) => `/v1/issuance-requests/${r === 'ra' ? t.reqR : codesOf(t).offline}/activation-codes`, setup: addCodeFixtures, own: row([200, 200, 200, 200, 200, 200, 404, 404, 404]) },
+  { name: 'activate a code', method: 'POST', path: (t, r) => `/v1/accounts/${accountOf(t, r)}/coupon-activations`, body: (t: Tree) => ({ code: codesOf(t).code }), setup: addCodeFixtures, own: row([403, 404, 403, 403, 403, 403, 200, 200, 403]) },
   { name: 'set budget', method: 'PUT', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets/USD`, body: { amount: '100000' }, own: row([200, 403, 403, 403, 403, 403, 404, 404, 404]) },
   // Fault compensation (R33): a fault is seen through the affected accounts in scope; the account's payers and its partner's issuers claim.
   { name: 'read fault', method: 'GET', path: (t) => `/v1/faults/${t.fault}`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 200]) },
@@ -97,6 +104,7 @@ describe('R1 R2 R3 isolation matrix: every object route x every role x own and o
     for (const r of ROLES) {
       it(`R1 R3: ${c.name} as ${r}: own scope -> ${c.own[r]}, other tenant -> ${r === 'admin' ? c.own[r] : 404}`, async () => {
         const w = await buildWorld(harness.ds);
+        await c.setup?.(w);
         const token = actor(w, r).token;
         const body = (t: Tree) => (typeof c.body === 'function' ? c.body(t, r) : c.body);
         const own = await call(c.method, c.path(w.A, r), { token, body: body(w.A) });

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import type { EntityManager } from 'typeorm';
+import type { Ctx } from '../http/context';
+import { AppError, conflict } from '../http/errors';
+import { csvResponse } from '../http/csv';
+import { authorize, findReadable } from '../auth/scope';
+import { inTransaction } from '../db/tx';
+import { config } from '../config';
+import { CouponTemplate } from '../templates/template.entity';
+import { IssuanceRequest } from './issuance-request.entity';
+import { transition } from './decide-request';
+import { formatCode, hashCode, newActivationCode } from './activation-code';
+import { GENERATE_CODES_SQL } from './generate-codes.sql';
+
+interface Generated {
+  codes: { code: string; couponId: string }[];
+  faceValue: string;
+  currency: string;
+  validUntil: string;
+}
+
+/**
+ * R31: the partner generates the coupons of its approved offline request, in one transaction
+ * (coupons, code hashes, audit, the request `issued`), and gets the codes once, as a CSV. The codes
+ * are answered after the commit and never stored: a second call is 409, and a download lost on
+ * the way cannot be repeated (nothing is activatable without the codes it carried).
+ */
+export async function generateCodes(ctx: Ctx, requestId: string, res: Response): Promise<void> {
+  const batch = await inTransaction(ctx.ds, async (em): Promise<Generated> => {
+    const r = await findReadable(ctx, em, IssuanceRequest, 'IssuanceRequest', requestId, { lock: true });
+    authorize(ctx, 'create', 'ActivationCode', r);
+    if (r.kind !== 'activation_codes') throw new AppError(409, 'not_a_code_request', 'this request names accounts: the workers issue its coupons');
+    if (r.status === 'issued') throw new AppError(409, 'codes_already_generated', 'the codes of this request were generated and shown once; they are not stored and cannot be shown again');
+    if (r.status !== 'approved') throw conflict(`the request is ${r.status}: codes are generated once it is approved`);
+    const t = await em.getRepository(CouponTemplate).findOneByOrFail({ tenantId: r.tenantId, id: r.templateId });
+    if (t.validityKind === 'fixed' && t.validUntil! <= new Date()) throw conflict('the template\'s validity window has ended');
+
+    const secret = config().ACTIVATION_CODE_SECRET;
+    const codes = await freshCodes(em, r.tenantId, r.totalAccounts, secret);
+    const ids = codes.map(() => randomUUID());
+    const [made]: { n: number; valid_until: Date }[] = await em.query(GENERATE_CODES_SQL, [
+      r.tenantId, r.id, ids, codes.map((c) => hashCode(c, secret)), ctx.actor.userId,
+    ]);
+    if (made.n !== codes.length) throw new Error(`generated ${made.n} of ${codes.length} coupons`);
+    await transition(em, ctx.actor, r, 'issued', `${made.n} activation codes generated`, { issuedCount: made.n });
+    return {
+      codes: codes.map((code, i) => ({ code, couponId: ids[i] })),
+      faceValue: r.faceValue.toString(),
+      currency: r.currency,
+      validUntil: made.valid_until.toISOString(),
+    };
+  });
+  const csv = csvResponse(res, `activation-codes-${requestId}.csv`, ['code', 'couponId', 'faceValue', 'currency', 'validUntil'], 201);
+  for (const c of batch.codes) {
+    await csv.write({ code: formatCode(c.code), couponId: c.couponId, faceValue: batch.faceValue, currency: batch.currency, validUntil: batch.validUntil });
+  }
+  await csv.end();
+}
+
+/**
+ * `n` distinct new codes, none already used in this tenant (a collision in 10^15 is unlikely, but
+ * the unique key would refuse the whole batch: drawn again instead).
+ */
+async function freshCodes(em: EntityManager, tenantId: string, n: number, secret: string): Promise<string[]> {
+  const codes = new Set<string>();
+  for (let round = 0; codes.size < n; round++) {
+    if (round >= 5) throw new Error('could not draw distinct activation codes');
+    const drawn = new Set<string>();
+    while (codes.size + drawn.size < n) {
+      const c = newActivationCode();
+      if (!codes.has(c)) drawn.add(c);
+    }
+    const taken: { code_hash: Buffer }[] = await em.query(
+      `SELECT code_hash FROM activation_codes WHERE tenant_id = $1 AND code_hash = ANY($2::bytea[])`,
+      [tenantId, [...drawn].map((c) => hashCode(c, secret))],
+    );
+    const clash = new Set(taken.map((t) => t.code_hash.toString('hex')));
+    for (const c of drawn) if (!clash.has(hashCode(c, secret).toString('hex'))) codes.add(c);
+  }
+  return [...codes];
+}
