@@ -5,6 +5,7 @@ import { fingerprint } from '../support/db-fingerprint';
 import { buildWorld, type World } from '../support/world';
 import { ensureProducts, templateBody } from '../support/coupons-world';
 import { addCodeFixtures, codesOf } from '../support/codes-world';
+import { addVoucherFixtures, vouchersOf } from '../support/vouchers-world';
 
 /**
  * Every write route: an unknown field, a wrong type, an oversize value, broken JSON and a bad path
@@ -67,11 +68,15 @@ const ROUTES: WriteRoute[] = [
   { name: 'record fault', method: 'POST', path: () => '/v1/admin/faults', valid: (w) => ({ productCode: 'cvm', kind: 'unavailability', cause: 'platform', start: '2020-01-01T10:00:00Z', end: '2020-01-01T11:00:00Z', accountIds: [w.A.account] }), typeField: 'kind', longField: 'description', admin: true, ok: 201 },
   { name: 'claim compensation', method: 'POST', path: (w) => `/v1/faults/${w.A.fault}/claims`, valid: (w) => ({ accountId: w.A.account }), typeField: 'accountId', ok: 201 },
   { name: 'generate activation codes', method: 'POST', path: (w) => `/v1/issuance-requests/${codesOf(w.A).offline}/activation-codes`, valid: () => ({}), ok: 201 },
+  { name: 'grant voucher pool', method: 'POST', path: () => '/v1/voucher-pools', valid: (w) => ({ partnerId: w.A.partner, currency: 'USD', amount: '5000', validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString() }), typeField: 'amount', longField: 'note', admin: true, ok: 201 },
+  { name: 'make voucher', method: 'POST', path: (w) => `/v1/voucher-pools/${vouchersOf(w.A).pool}/vouchers`, valid: (w) => ({ faceValue: '100', accountIds: [w.A.account] }), typeField: 'faceValue', ok: 201 },
+  { name: 'share voucher', method: 'POST', path: (w) => `/v1/vouchers/${vouchersOf(w.A).voucher}/holders`, valid: (w) => ({ accountIds: [w.A.account] }), typeField: 'accountIds' },
+  { name: 'reclaim voucher', method: 'POST', path: (w) => `/v1/vouchers/${vouchersOf(w.A).voucher}/reclaim`, valid: () => ({}) },
   { name: 'activate a code', method: 'POST', path: (w) => `/v1/accounts/${w.B.account}/coupon-activations`, valid: (w) => ({ code: codesOf(w.B).code }), typeField: 'code', longField: 'code', payerB: true },
 ];
 
 // Routes whose path carries no uuid to forge.
-const NO_ID = new Set(['create partner', 'create account', 'create user', 'create product', 'update product', 'create template', 'submit request', 'quote an order', 'pay an order', 'ingest usage', 'start billing cycle', 'set refund policy', 'record fault', 'submit offline request']);
+const NO_ID = new Set(['create partner', 'create account', 'create user', 'create product', 'update product', 'create template', 'submit request', 'quote an order', 'pay an order', 'ingest usage', 'start billing cycle', 'set refund policy', 'record fault', 'submit offline request', 'grant voucher pool']);
 
 describe('bad input on every write route is 400 and writes nothing', () => {
   let w: World;
@@ -79,6 +84,7 @@ describe('bad input on every write route is 400 and writes nothing', () => {
     await ensureProducts();
     w = await buildWorld(harness.ds);
     await addCodeFixtures(w);
+    await addVoucherFixtures(w);
   });
 
   const refused = async (route: WriteRoute, body: unknown, field: string, path = route.path(w)) => {

@@ -4,6 +4,7 @@ import { call } from '../support/http';
 import { buildWorld, type Person, type Tree, type World } from '../support/world';
 import { ensureProducts } from '../support/coupons-world';
 import { addCodeFixtures, codesOf } from '../support/codes-world';
+import { addVoucherFixtures, vouchersOf } from '../support/vouchers-world';
 
 /**
  * R1, R2, R3: every object route, every role, an object of one's own scope and the same kind of
@@ -96,6 +97,13 @@ const CASES: Case[] = [
   { name: 'read fault', method: 'GET', path: (t) => `/v1/faults/${t.fault}`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 200]) },
   { name: 'claim compensation', method: 'POST', path: (t) => `/v1/faults/${t.fault}/claims`, body: (t: Tree, r: RoleKey) => ({ accountId: accountOf(t, r) }), own: row([403, 404, 201, 201, 403, 201, 201, 201, 403]) },
   { name: 'account compensation claims', method: 'GET', path: (t, r) => `/v1/accounts/${accountOf(t, r)}/compensation-claims`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 403]) },
+  // Voucher quota pools (R32): the admin grants and reads; the partner's issuers make, share and reclaim; holders read the voucher.
+  { name: 'read voucher pool', method: 'GET', path: (t) => `/v1/voucher-pools/${vouchersOf(t).pool}`, setup: addVoucherFixtures, own: row([200, 404, 200, 200, 200, 404, 404, 404, 404]) },
+  { name: 'voucher pool ledger', method: 'GET', path: (t) => `/v1/voucher-pools/${vouchersOf(t).pool}/ledger`, setup: addVoucherFixtures, own: row([200, 404, 200, 200, 200, 404, 404, 404, 404]) },
+  { name: 'make voucher', method: 'POST', path: (t) => `/v1/voucher-pools/${vouchersOf(t).pool}/vouchers`, body: { faceValue: '100' }, setup: addVoucherFixtures, own: row([403, 404, 201, 201, 403, 404, 404, 404, 404]) },
+  { name: 'read voucher', method: 'GET', path: (t) => `/v1/vouchers/${vouchersOf(t).voucher}`, setup: addVoucherFixtures, own: row([200, 404, 200, 200, 200, 404, 200, 200, 404]) },
+  { name: 'share voucher', method: 'POST', path: (t) => `/v1/vouchers/${vouchersOf(t).voucher}/holders`, body: (t: Tree) => ({ accountIds: [t.account2] }), setup: addVoucherFixtures, own: row([403, 404, 200, 200, 403, 404, 403, 403, 404]) },
+  { name: 'reclaim voucher', method: 'POST', path: (t) => `/v1/vouchers/${vouchersOf(t).voucher}/reclaim`, setup: addVoucherFixtures, own: row([403, 404, 200, 200, 403, 404, 403, 403, 404]) },
 ];
 
 describe('R1 R2 R3 isolation matrix: every object route x every role x own and other tenant', () => {
