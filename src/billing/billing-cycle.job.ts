@@ -214,6 +214,13 @@ async function openLane(qr: QueryRunner, cycle: Cycle, lane: number, opts: { acc
   });
 }
 
+/** The values of promises that all settled, or the first failure (none is left running unobserved). */
+function settled<T>(outcomes: PromiseSettledResult<T>[]): T[] {
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) throw failure.reason;
+  return outcomes.map((o) => (o as PromiseFulfilledResult<T>).value);
+}
+
 /**
  * R23: a billing cycle. The accounts to bill are shared among lanes; each lane bills its share in
  * batches, each batch one transaction that bills its accounts' usage of the period with the
@@ -234,20 +241,22 @@ export function billingCycle(opts: { accountsPerBatch: number; lanes: number }):
       opened.add(runners[0]);
       await runners[0].connect();
       await runners[0].query(`SELECT pg_advisory_lock(hashtextextended('billing.cycle:' || $1, 0))`, [cycle.id]);
-      const lanes = await Promise.all(
-        runners.map((qr, i) => {
-          opened.add(qr);
-          return openLane(qr, cycle, i, opts);
-        }),
+      const lanes = settled(
+        await Promise.allSettled(
+          runners.map((qr, i) => {
+            opened.add(qr);
+            return openLane(qr, cycle, i, opts);
+          }),
+        ),
       );
       // bills_done already counts the bills of earlier, interrupted runs: each batch adds its own
-      // in its transaction.
-      const [[start]]: [Progress[], number] = await ds.query(
+      // in its transaction. The run's own connections serve the rest: it never waits for a third.
+      const [[start]]: [Progress[], number] = await runners[0].query(
         `UPDATE billing_cycles SET bills_total = bills_done + $2 WHERE id = $1 RETURNING bills_done AS done, bills_total AS total`,
         [cycle.id, lanes.reduce((n, l) => n + l.lines, 0)],
       );
       await job.updateProgress(start);
-      const products: { code: string; excluded_from_general: boolean; marketplace: boolean }[] = await ds.query(
+      const products: { code: string; excluded_from_general: boolean; marketplace: boolean }[] = await runners[0].query(
         `SELECT code, excluded_from_general, marketplace FROM products`,
       );
       const catalog = new Map(products.map((p) => [p.code, { code: p.code, excludedFromGeneral: p.excluded_from_general, marketplace: p.marketplace }]));
@@ -256,23 +265,23 @@ export function billingCycle(opts: { accountsPerBatch: number; lanes: number }):
       // The first failure stops every lane after its current batch.
       let failed = false;
       let done = start.done;
-      const outcomes = await Promise.allSettled(
-        lanes.map(async (lane, i) => {
-          try {
-            for (let batch = 0; batch < lane.batches && !failed; batch++) {
-              const p = await inTransaction(runners[i].manager, (em) => billBatch(em, cycle, batch, catalog, log));
-              done = Math.max(done, p.done);
-              await job.updateProgress({ done, total: p.total });
+      settled(
+        await Promise.allSettled(
+          lanes.map(async (lane, i) => {
+            try {
+              for (let batch = 0; batch < lane.batches && !failed; batch++) {
+                const p = await inTransaction(runners[i].manager, (em) => billBatch(em, cycle, batch, catalog, log));
+                done = Math.max(done, p.done);
+                await job.updateProgress({ done, total: p.total });
+              }
+            } catch (err) {
+              failed = true;
+              throw err;
             }
-          } catch (err) {
-            failed = true;
-            throw err;
-          }
-        }),
+          }),
+        ),
       );
-      const failure = outcomes.find((o) => o.status === 'rejected');
-      if (failure) throw failure.reason;
-      await inTransaction(ds, async (em) => {
+      await inTransaction(runners[0].manager, async (em) => {
         await em.query(`UPDATE billing_cycles SET status = 'done', finished_at = coalesce(finished_at, now()) WHERE id = $1`, [cycle.id]);
         await complete(em);
       });
