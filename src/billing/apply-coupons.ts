@@ -26,9 +26,9 @@ export interface Deduction {
  * across them, and a one-time coupon pays once. Pure: the caller holds the coupons' row locks.
  */
 export function applyCoupons(bills: BillFacts[], coupons: CouponFacts[], catalog: ReadonlyMap<string, ProductFacts>): Deduction[] {
-  const remaining = new Map(coupons.map((c) => [c.id, c.balance]));
+  // Working copies, in R23 order, whose balance goes down as they pay: the inputs stay untouched.
+  const ordered = paygOrder(coupons).map((c) => ({ ...c }));
   const spentOnce = new Set<string>();
-  const ordered = paygOrder(coupons);
   const out: Deduction[] = [];
   for (const bill of [...bills].sort((a, b) => (a.productCode < b.productCode ? -1 : a.productCode > b.productCode ? 1 : 0))) {
     if (bill.amount <= 0n) continue;
@@ -44,16 +44,12 @@ export function applyCoupons(bills: BillFacts[], coupons: CouponFacts[], catalog
       accountHasOverdue: false,
       frozenFunds: false,
     };
-    const usable = ordered
-      .filter((c) => !spentOnce.has(c.id))
-      .map((c) => ({ ...c, balance: remaining.get(c.id)! }))
-      .filter((c) => isApplicable(c, payment, catalog).ok);
+    const usable = ordered.filter((c) => !spentOnce.has(c.id) && isApplicable(c, payment, catalog).ok);
     for (const a of allocate(bill.amount, usable.map((c) => ({ id: c.id, available: c.balance })))) {
-      const left = remaining.get(a.id)! - a.amount;
-      remaining.set(a.id, left);
       const coupon = usable.find((c) => c.id === a.id)!;
+      coupon.balance -= a.amount;
       if (coupon.usage === 'one_time') spentOnce.add(a.id);
-      out.push({ billId: bill.id, couponId: a.id, accountId: bill.accountId, amount: a.amount, balanceAfter: left });
+      out.push({ billId: bill.id, couponId: a.id, accountId: bill.accountId, amount: a.amount, balanceAfter: coupon.balance });
     }
   }
   return out;

@@ -1,157 +1,312 @@
 import { performance } from 'node:perf_hooks';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, QueryRunner } from 'typeorm';
 import type { Logger as JobLog } from '../logger';
-import type { ChunkedHandler } from '../jobs/run-job';
+import type { ChunkedHandler, ChunkedJobCtx } from '../jobs/run-job';
+import type { JobPayload } from '../jobs/job-types';
 import { inTransaction } from '../db/tx';
+import { pgArray } from '../db/pg-array';
 import { config } from '../config';
 import { toBigInt } from '../shared/money';
+import { timeOrderedUuid } from '../shared/ids';
 import { couponFactColumns, couponFacts, type CouponRow } from '../coupons/coupon-facts';
 import type { CouponFacts, ProductFacts } from './eligibility';
 import { applyCoupons, type BillFacts } from './apply-coupons';
 
-const ACCOUNTS_PER_BATCH = 1000;
+/**
+ * Accounts per transaction (about ten bill lines each), and lanes: connections that each bill
+ * their share of the accounts, one batch after another, so that the database works on one
+ * batch while this process computes another. Measured with bench/billing.ts.
+ */
+export const ACCOUNTS_PER_BATCH = 1000;
+export const LANES = 2;
 
-/** Step 1, set-based: usage of the period -> one bill per account, product and currency. */
-const BILLS_SQL = `
-INSERT INTO bills (tenant_id, account_id, partner_id, cycle_id, product_code, currency, period_start, period_end, amount, cash_due, due_at)
-SELECT u.tenant_id, u.account_id, a.partner_id, c.id, u.product_code, u.currency, c.period_start, c.period_end, sum(u.amount), sum(u.amount),
-       c.period_end + make_interval(days => $2)
-  FROM billing_cycles c
-  JOIN usage_records u ON u.occurred_at >= c.period_start AND u.occurred_at < c.period_end
-  JOIN accounts a ON a.tenant_id = u.tenant_id AND a.id = u.account_id
- WHERE c.id = $1
- GROUP BY u.tenant_id, u.account_id, a.partner_id, c.id, u.product_code, u.currency, c.period_start, c.period_end
-ON CONFLICT (tenant_id, cycle_id, account_id, product_code, currency) DO NOTHING`;
+/**
+ * A lane's lines: the period's usage, one line per account, product and currency, of the lane's
+ * share of the accounts this cycle has not billed yet, each account numbered into its batch (as
+ * many batches as $4 accounts each need, evenly filled). A
+ * temporary table of the lane's connection: no WAL, private, rebuilt by a resumed run (which then
+ * skips what was billed). $5 lanes, this one is $6.
+ */
+const LINES_SQL = `
+CREATE TEMP TABLE billing_lines AS
+WITH lines AS (
+  SELECT tenant_id, account_id, product_code, currency, sum(amount) AS amount
+    FROM usage_records
+   WHERE occurred_at >= $2 AND occurred_at < $3 AND (uuid_hash(account_id) & 2147483647) % $5 = $6
+   GROUP BY tenant_id, account_id, product_code, currency
+), todo AS (
+  SELECT a.tenant_id, a.id AS account_id, a.partner_id, row_number() OVER (ORDER BY a.tenant_id, a.id) - 1 AS i, count(*) OVER () AS accounts
+    FROM (SELECT DISTINCT tenant_id, account_id FROM lines) x
+    JOIN accounts a ON a.tenant_id = x.tenant_id AND a.id = x.account_id
+   WHERE NOT EXISTS (SELECT 1 FROM bills b WHERE b.tenant_id = x.tenant_id AND b.account_id = x.account_id AND b.period_start = $2 AND b.cycle_id = $1)
+)
+SELECT (row_number() OVER ())::int AS n, (t.i * ((t.accounts + $4 - 1) / $4) / t.accounts)::int AS batch, l.tenant_id, l.account_id, t.partner_id, l.product_code, l.currency, l.amount
+  FROM lines l JOIN todo t ON t.tenant_id = l.tenant_id AND t.account_id = l.account_id`;
 
-interface BillRow {
-  tenant_id: string;
+/**
+ * Everything a batch changes, in one statement: each bill inserted once with its coupon deduction
+ * and cash due; the coupons' new balances (conditional: never below what was read under the lock);
+ * one `deduct` ledger row per coupon and bill, in the order they were taken (R25, R26: the record
+ * of which coupons paid a bill); an audit row per coupon that became used (R11). The lines' own
+ * columns come from the lane's table; only what was computed travels.
+ */
+const WRITE_SQL = `
+WITH x AS (
+  SELECT l.tenant_id, l.account_id, l.partner_id, l.product_code, l.currency, l.amount, x.n, x.id, x.deduction
+    FROM unnest($6::int[], $7::uuid[], $8::bigint[]) AS x(n, id, deduction)
+    JOIN billing_lines l ON l.batch = $5 AND l.n = x.n
+), b AS (
+  INSERT INTO bills (tenant_id, id, account_id, partner_id, cycle_id, product_code, currency, period_start, period_end,
+                     amount, coupon_deduction, cash_due, coupons_applied_at, due_at)
+  SELECT tenant_id, id, account_id, partner_id, $1, product_code, currency, $2, $3, amount, deduction, amount - deduction, now(),
+         $3::timestamptz + make_interval(days => $4::int)
+    FROM x
+), c AS (
+  UPDATE coupons c SET balance = x.balance, status = CASE WHEN x.one_time OR x.balance = 0 THEN 'used' ELSE c.status END
+    FROM unnest($9::uuid[], $10::uuid[], $11::bigint[], $12::bool[]) AS x(t, id, balance, one_time)
+   WHERE c.tenant_id = x.t AND c.id = x.id AND c.status = 'unused' AND c.balance >= x.balance
+  RETURNING c.tenant_id, c.id, c.status
+), l AS (
+  INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after, bill_id)
+  SELECT t, coupon, a, 'deduct', amount, after, bill
+    FROM unnest($13::uuid[], $14::uuid[], $15::uuid[], $16::bigint[], $17::bigint[], $18::uuid[]) WITH ORDINALITY AS d(t, coupon, a, amount, after, bill, i)
+   ORDER BY i
+), a AS (
+  INSERT INTO audit_events (tenant_id, object_type, object_id, action, from_status, to_status, reason, actor_kind)
+  SELECT tenant_id, 'coupon', id, 'used', 'unused', 'used', 'pay-as-you-go billing', 'system' FROM c WHERE status = 'used'
+)
+SELECT count(*)::int AS coupons FROM c`;
+
+interface Cycle {
   id: string;
+  period_start: Date;
+  period_end: Date;
+}
+
+export interface LineRow {
+  n: number;
   account_id: string;
   product_code: string;
   currency: string;
   amount: string;
-  status: BillFacts['status'];
-  period_end: Date;
 }
 
-/** Step 2 for one batch of accounts, in one transaction: lock, compute (pure), write with arrays. */
-async function applyBatch(em: EntityManager, cycleId: string, accounts: { tenant_id: string; account_id: string }[], log?: JobLog): Promise<number> {
-  const t0 = performance.now();
-  const tenants = accounts.map((a) => a.tenant_id);
-  const ids = accounts.map((a) => a.account_id);
-  const bills: BillRow[] = await em.query(
-    `SELECT b.tenant_id, b.id, b.account_id, b.product_code, b.currency, b.amount::text, b.status, b.period_end
-       FROM bills b JOIN unnest($2::uuid[], $3::uuid[]) x(t, a) ON b.tenant_id = x.t AND b.account_id = x.a
-      WHERE b.cycle_id = $1 AND b.coupons_applied_at IS NULL
-      ORDER BY b.tenant_id, b.id FOR UPDATE OF b`,
-    [cycleId, tenants, ids],
-  );
-  if (bills.length === 0) return 0;
-  // Coupon rows are locked in id order, as checkout locks them: no deadlock between the two.
-  const coupons: (CouponFacts & { tenantId: string })[] = (
-    await em.query(
-      `SELECT c.tenant_id, ${couponFactColumns('c')}
-         FROM coupons c JOIN unnest($1::uuid[], $2::uuid[]) x(t, a) ON c.tenant_id = x.t AND c.account_id = x.a
-        WHERE c.status = 'unused' AND 'payg' = ANY (c.billing_modes)
-        ORDER BY c.id FOR UPDATE OF c`,
-      [tenants, ids],
-    )
-  ).map((r: CouponRow & { tenant_id: string }) => ({ ...couponFacts(r), tenantId: r.tenant_id }));
-  const t1 = performance.now();
-  const products: { code: string; excluded_from_general: boolean; marketplace: boolean }[] = await em.query(
-    `SELECT code, excluded_from_general, marketplace FROM products WHERE code = ANY($1::text[])`,
-    [[...new Set(bills.map((b) => b.product_code))]],
-  );
-  const catalog = new Map<string, ProductFacts>(products.map((p) => [p.code, { code: p.code, excludedFromGeneral: p.excluded_from_general, marketplace: p.marketplace }]));
+interface Progress {
+  done: number;
+  total: number;
+}
 
-  const group = <T>(rows: T[], key: (r: T) => string) => {
-    const m = new Map<string, T[]>();
-    for (const r of rows) {
-      const list = m.get(key(r));
-      if (list) list.push(r);
-      else m.set(key(r), [r]);
-    }
-    return m;
-  };
-  const couponsOf = group(coupons, (c) => c.accountId);
-  const deductions = [...group(bills, (b) => b.account_id)].flatMap(([accountId, rows]) =>
-    applyCoupons(
-      rows.map((b) => ({ id: b.id, accountId, productCode: b.product_code, currency: b.currency, amount: toBigInt(b.amount), status: b.status, at: new Date(b.period_end.getTime() - 1) })),
-      couponsOf.get(accountId) ?? [],
-      catalog,
-    ),
-  );
-  const t2 = performance.now();
-  const tenantOf = new Map(bills.map((b) => [b.id, b.tenant_id]));
-  const perBill = new Map<string, bigint>();
-  for (const d of deductions) perBill.set(d.billId, (perBill.get(d.billId) ?? 0n) + d.amount);
-  const lastBalance = new Map<string, bigint>();
-  for (const d of deductions) lastBalance.set(d.couponId, d.balanceAfter);
-  const oneTime = new Set(coupons.filter((c) => c.usage === 'one_time').map((c) => c.id));
-  const couponTenant = new Map(coupons.map((c) => [c.id, c.tenantId]));
+type Catalog = ReadonlyMap<string, ProductFacts>;
 
-  await em.query(
-    `WITH c AS (
-       UPDATE coupons c SET balance = x.balance,
-              status = CASE WHEN x.one_time OR x.balance = 0 THEN 'used' ELSE c.status END
-         FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::bool[]) x(t, id, balance, one_time)
-        WHERE c.tenant_id = x.t AND c.id = x.id AND c.status = 'unused' AND c.balance >= x.balance
-       RETURNING c.tenant_id, c.id, c.status
-     ), l AS (
-       INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after, bill_id)
-       SELECT * FROM unnest($5::uuid[], $6::uuid[], $7::uuid[], $8::text[], $9::bigint[], $10::bigint[], $11::uuid[])
-     ), d AS (
-       INSERT INTO bill_deductions (tenant_id, bill_id, coupon_id, amount)
-       SELECT * FROM unnest($5::uuid[], $11::uuid[], $6::uuid[], $12::bigint[])
-     ), a AS (
-       INSERT INTO audit_events (tenant_id, object_type, object_id, action, from_status, to_status, reason, actor_kind)
-       SELECT tenant_id, 'coupon', id, 'used', 'unused', 'used', 'pay-as-you-go billing', 'system' FROM c WHERE status = 'used'
-     )
-     UPDATE bills b SET coupon_deduction = x.deduction, cash_due = b.amount - x.deduction, coupons_applied_at = now()
-       FROM unnest($13::uuid[], $14::uuid[], $15::bigint[]) x(t, id, deduction)
-      WHERE b.tenant_id = x.t AND b.id = x.id`,
-    [
-      [...lastBalance.keys()].map((id) => couponTenant.get(id)), [...lastBalance.keys()], [...lastBalance.values()].map(String),
-      [...lastBalance.keys()].map((id) => oneTime.has(id)),
-      deductions.map((d) => tenantOf.get(d.billId)), deductions.map((d) => d.couponId), deductions.map((d) => d.accountId),
-      deductions.map(() => 'deduct'), deductions.map((d) => (-d.amount).toString()), deductions.map((d) => d.balanceAfter.toString()),
-      deductions.map((d) => d.billId), deductions.map((d) => d.amount.toString()),
-      bills.map((b) => b.tenant_id), bills.map((b) => b.id), bills.map((b) => (perBill.get(b.id) ?? 0n).toString()),
-    ],
-  );
-  await em.query(`UPDATE billing_cycles SET bills_done = bills_done + $2 WHERE id = $1`, [cycleId, bills.length]);
-  const ms = (a: number, b: number) => Math.round(b - a);
-  log?.debug({ bills: bills.length, deductions: deductions.length, lockMs: ms(t0, t1), computeMs: ms(t1, t2), writeMs: ms(t2, performance.now()) }, 'billing batch');
-  return bills.length;
+/** What one batch writes: the array parameters of WRITE_SQL ($6 on). */
+export interface BatchPlan {
+  bills: number;
+  coupons: number;
+  deductions: number;
+  params: string[];
 }
 
 /**
- * R23: a billing cycle. Bills come from usage in one set-based statement; coupons then apply to
- * them in batches of accounts, each batch one transaction. Bills already settled with coupons are
- * skipped, so running a cycle twice changes nothing. Progress: billing_cycles.bills_done/total.
+ * R20, R23, pure: one batch's bills with their coupons applied, as WRITE_SQL's arrays. `lines`
+ * come grouped by account; `couponRows` are the accounts' usable coupons, locked. Bills are judged
+ * at the end of their period (`at`); they are new, so never overdue yet (the sweep marks only
+ * bills that exist, and each is made here together with its coupons).
  */
-export const runBillingCycle: ChunkedHandler<'billing.cycle'> = async ({ cycleId }, { ds, log, job, complete }) => {
-  const started = performance.now();
-  await ds.query(BILLS_SQL, [cycleId, config().BILL_DUE_DAYS]);
-  log.debug({ ms: Math.round(performance.now() - started) }, 'bills made from usage');
-  await ds.query(`UPDATE billing_cycles SET bills_total = (SELECT count(*) FROM bills WHERE cycle_id = $1) WHERE id = $1`, [cycleId]);
-  for (;;) {
-    const accounts: { tenant_id: string; account_id: string }[] = await ds.query(
-      `SELECT DISTINCT tenant_id, account_id FROM bills WHERE cycle_id = $1 AND coupons_applied_at IS NULL
-        ORDER BY tenant_id, account_id LIMIT ${ACCOUNTS_PER_BATCH}`,
-      [cycleId],
-    );
-    if (accounts.length === 0) break;
-    await inTransaction(ds, (em) => applyBatch(em, cycleId, accounts, log));
-    const [p] = await ds.query(`SELECT bills_done, bills_total FROM billing_cycles WHERE id = $1`, [cycleId]);
-    await job.updateProgress({ done: p.bills_done, total: p.bills_total });
+export function planBatch(lines: readonly LineRow[], couponRows: readonly (CouponRow & { tenant_id: string })[], catalog: Catalog, at: Date): BatchPlan {
+  const couponsOf = new Map<string, CouponFacts[]>();
+  const couponInfo = new Map<string, { tenantId: string; oneTime: boolean; balance: bigint | null }>();
+  for (const r of couponRows) {
+    const c = couponFacts(r); // accountId: the account this row is for (a shared voucher has a row per holder)
+    const list = couponsOf.get(c.accountId);
+    if (list) list.push(c);
+    else couponsOf.set(c.accountId, [c]);
+    couponInfo.set(c.id, { tenantId: r.tenant_id, oneTime: c.usage === 'one_time', balance: null });
   }
-  await inTransaction(ds, async (em) => {
-    await em.query(`UPDATE billing_cycles SET status = 'done', finished_at = coalesce(finished_at, now()) WHERE id = $1`, [cycleId]);
-    await complete(em);
+  const bills: BillFacts[] = lines.map((l) => ({
+    id: timeOrderedUuid(), accountId: l.account_id, productCode: l.product_code, currency: l.currency, amount: toBigInt(l.amount), status: 'unpaid', at,
+  }));
+  const deducted = bills.map(() => 0n);
+  const ledger = { tenant: [] as string[], coupon: [] as string[], account: [] as string[], amount: [] as bigint[], after: [] as bigint[], bill: [] as string[] };
+  for (let i = 0; i < bills.length; ) {
+    let j = i + 1;
+    while (j < bills.length && bills[j].accountId === bills[i].accountId) j++;
+    // A shared voucher (R32) may be held by several accounts of the batch: each sees what the
+    // ones before it left, and a one-time coupon already spent is gone.
+    const coupons = (couponsOf.get(bills[i].accountId) ?? [])
+      .filter((c) => { const info = couponInfo.get(c.id)!; return !(info.oneTime && info.balance !== null) && (info.balance ?? c.balance) > 0n; })
+      .map((c) => ({ ...c, balance: couponInfo.get(c.id)!.balance ?? c.balance }));
+    for (const d of coupons.length ? applyCoupons(bills.slice(i, j), coupons, catalog) : []) {
+      let k = i;
+      while (bills[k].id !== d.billId) k++;
+      deducted[k] += d.amount;
+      const coupon = couponInfo.get(d.couponId)!;
+      coupon.balance = d.balanceAfter;
+      ledger.tenant.push(coupon.tenantId);
+      ledger.coupon.push(d.couponId);
+      ledger.account.push(d.accountId);
+      ledger.amount.push(-d.amount);
+      ledger.after.push(d.balanceAfter);
+      ledger.bill.push(d.billId);
+    }
+    i = j;
+  }
+  const paid = [...couponInfo].filter(([, c]) => c.balance !== null);
+  return {
+    bills: bills.length,
+    coupons: paid.length,
+    deductions: ledger.bill.length,
+    params: [
+      pgArray.int(lines.map((l) => l.n)), pgArray.uuid(bills.map((b) => b.id)), pgArray.bigint(deducted),
+      pgArray.uuid(paid.map(([, c]) => c.tenantId)), pgArray.uuid(paid.map(([id]) => id)), pgArray.bigint(paid.map(([, c]) => c.balance!)),
+      pgArray.bool(paid.map(([, c]) => c.oneTime)),
+      pgArray.uuid(ledger.tenant), pgArray.uuid(ledger.coupon), pgArray.uuid(ledger.account), pgArray.bigint(ledger.amount),
+      pgArray.bigint(ledger.after), pgArray.uuid(ledger.bill),
+    ],
+  };
+}
+
+/**
+ * R23 for one batch of a lane, in its own transaction on the lane's connection: read the lines,
+ * lock the accounts' coupons, plan (pure), write. Returns the cycle's progress after it.
+ */
+async function billBatch(em: EntityManager, cycle: Cycle, batch: number, catalog: Catalog, log: JobLog): Promise<Progress> {
+  const t0 = performance.now();
+  const lines: LineRow[] = await em.query(
+    `SELECT n, account_id, product_code, currency, amount::text FROM billing_lines WHERE batch = $1 ORDER BY tenant_id, account_id`,
+    [batch],
+  );
+  // Coupon rows are locked in id order, as checkout locks them: no deadlock between the two.
+  const coupons: (CouponRow & { tenant_id: string })[] = await em.query(
+    // The accounts' own coupons and the vouchers shared with them (R32), one row per holder.
+    `SELECT c.tenant_id, ${couponFactColumns('c', 'h.account_id')}
+       FROM (SELECT tenant_id, account_id, id FROM coupons
+              WHERE (tenant_id, account_id) IN (SELECT tenant_id, account_id FROM billing_lines WHERE batch = $1)
+             UNION ALL
+             SELECT tenant_id, account_id, coupon_id FROM coupon_holders
+              WHERE (tenant_id, account_id) IN (SELECT tenant_id, account_id FROM billing_lines WHERE batch = $1)) h
+       JOIN coupons c ON c.tenant_id = h.tenant_id AND c.id = h.id
+      WHERE c.status = 'unused' AND 'payg' = ANY (c.billing_modes)
+      ORDER BY c.id FOR UPDATE OF c`,
+    [batch],
+  );
+  const t1 = performance.now();
+  const plan = planBatch(lines, coupons, catalog, new Date(cycle.period_end.getTime() - 1));
+  const t2 = performance.now();
+  const [res]: { coupons: number }[] = await em.query(WRITE_SQL, [cycle.id, cycle.period_start, cycle.period_end, config().BILL_DUE_DAYS, batch, ...plan.params]);
+  // Locked rows cannot have changed; if one did, nothing of this batch may stand.
+  if (res.coupons !== plan.coupons) throw new Error(`billing: ${plan.coupons - res.coupons} coupons changed under their lock`);
+  // Last, so that the lanes wait on the cycle's row only for the moment of their commit.
+  const [[progress]]: [Progress[], number] = await em.query(
+    `UPDATE billing_cycles SET bills_done = bills_done + $2 WHERE id = $1 RETURNING bills_done AS done, bills_total AS total`,
+    [cycle.id, plan.bills],
+  );
+  const ms = (a: number, b: number) => Math.round(b - a);
+  log.debug({ batch, bills: plan.bills, deductions: plan.deductions, lockMs: ms(t0, t1), computeMs: ms(t1, t2), writeMs: ms(t2, performance.now()) }, 'billing batch');
+  return progress;
+}
+
+/** A lane's connection, with its lines' table built: how many lines and batches it holds. */
+async function openLane(qr: QueryRunner, cycle: Cycle, lane: number, opts: { accountsPerBatch: number; lanes: number }) {
+  await qr.connect();
+  // The batches' statements are cheap to run but their plans are guessed (arrays and a temporary
+  // table have no statistics): JIT-compiling them cost more than running them.
+  await qr.query(`SET jit = off`);
+  return qr.manager.transaction(async (em) => {
+    // The period's usage is grouped in memory, not on disk, and by this lane alone: the lanes
+    // already keep the cores busy.
+    await em.query(`SET LOCAL work_mem = '64MB'; SET LOCAL max_parallel_workers_per_gather = 0`);
+    await em.query(LINES_SQL, [cycle.id, cycle.period_start, cycle.period_end, opts.accountsPerBatch, opts.lanes, lane]);
+    await em.query(`CREATE INDEX ON pg_temp.billing_lines (batch)`);
+    const [r]: { lines: number; batches: number }[] = await em.query(
+      `SELECT count(*)::int AS lines, coalesce(max(batch) + 1, 0)::int AS batches FROM billing_lines`,
+    );
+    return r;
   });
-  log.info({ cycleId }, 'billing cycle done');
-};
+}
+
+/** The values of promises that all settled, or the first failure (none is left running unobserved). */
+function settled<T>(outcomes: PromiseSettledResult<T>[]): T[] {
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) throw failure.reason;
+  return outcomes.map((o) => (o as PromiseFulfilledResult<T>).value);
+}
+
+/**
+ * R23: a billing cycle. The accounts to bill are shared among lanes; each lane bills its share in
+ * batches, each batch one transaction that bills its accounts' usage of the period with the
+ * coupons applied (R20, R23) and records which coupons paid each bill (ledger). Accounts the cycle
+ * has billed are skipped, so running a cycle twice changes nothing and a run cut short resumes
+ * where it stopped. One delivery at a time works on a cycle: a session lock of the first lane's
+ * connection, gone with it if the worker dies. Progress: billing_cycles.bills_done/bills_total
+ * (bill lines) and the job's progress.
+ */
+export function billingCycle(opts: { accountsPerBatch: number; lanes: number }): ChunkedHandler<'billing.cycle'> {
+  return async ({ cycleId }: JobPayload<'billing.cycle'>, { ds, log, job, complete }: ChunkedJobCtx) => {
+    const started = performance.now();
+    const [cycle]: Cycle[] = await ds.query(`SELECT id, period_start, period_end FROM billing_cycles WHERE id = $1`, [cycleId]);
+    if (!cycle) throw new Error(`billing cycle ${cycleId} not found`);
+    const runners = Array.from({ length: opts.lanes }, () => ds.createQueryRunner());
+    const opened = new Set<QueryRunner>();
+    try {
+      opened.add(runners[0]);
+      await runners[0].connect();
+      await runners[0].query(`SELECT pg_advisory_lock(hashtextextended('billing.cycle:' || $1, 0))`, [cycle.id]);
+      const lanes = settled(
+        await Promise.allSettled(
+          runners.map((qr, i) => {
+            opened.add(qr);
+            return openLane(qr, cycle, i, opts);
+          }),
+        ),
+      );
+      // bills_done already counts the bills of earlier, interrupted runs: each batch adds its own
+      // in its transaction. The run's own connections serve the rest: it never waits for a third.
+      const [[start]]: [Progress[], number] = await runners[0].query(
+        `UPDATE billing_cycles SET bills_total = bills_done + $2 WHERE id = $1 RETURNING bills_done AS done, bills_total AS total`,
+        [cycle.id, lanes.reduce((n, l) => n + l.lines, 0)],
+      );
+      await job.updateProgress(start);
+      const products: { code: string; excluded_from_general: boolean; marketplace: boolean }[] = await runners[0].query(
+        `SELECT code, excluded_from_general, marketplace FROM products`,
+      );
+      const catalog = new Map(products.map((p) => [p.code, { code: p.code, excludedFromGeneral: p.excluded_from_general, marketplace: p.marketplace }]));
+      log.debug({ lines: start.total - start.done, lanes: lanes.map((l) => l.batches), ms: Math.round(performance.now() - started) }, 'billing lines from usage');
+
+      // The first failure stops every lane after its current batch.
+      let failed = false;
+      let done = start.done;
+      settled(
+        await Promise.allSettled(
+          lanes.map(async (lane, i) => {
+            try {
+              for (let batch = 0; batch < lane.batches && !failed; batch++) {
+                const p = await inTransaction(runners[i].manager, (em) => billBatch(em, cycle, batch, catalog, log));
+                done = Math.max(done, p.done);
+                await job.updateProgress({ done, total: p.total });
+              }
+            } catch (err) {
+              failed = true;
+              throw err;
+            }
+          }),
+        ),
+      );
+      await inTransaction(runners[0].manager, async (em) => {
+        await em.query(`UPDATE billing_cycles SET status = 'done', finished_at = coalesce(finished_at, now()) WHERE id = $1`, [cycle.id]);
+        await complete(em);
+      });
+    } finally {
+      // The pool keeps the connections: leave them as they came.
+      for (const qr of runners) {
+        if (opened.has(qr)) await qr.query(`SELECT pg_advisory_unlock_all(); DISCARD TEMP; RESET jit`).catch(() => undefined);
+        await qr.release();
+      }
+    }
+    log.info({ cycleId, ms: Math.round(performance.now() - started) }, 'billing cycle done');
+  };
+}
+
+export const runBillingCycle = billingCycle({ accountsPerBatch: ACCOUNTS_PER_BATCH, lanes: LANES });
 
 /** R20: an unpaid bill past its due date becomes overdue. */
 export const markOverdue: ChunkedHandler<'bills.overdue-sweep'> = async (_p, { ds, complete }) => {

@@ -14,9 +14,9 @@ import { statementRefunds } from '../refunds/refund-statement';
 
 /**
  * R24: an account's daily or monthly statement: every pay-as-you-go bill of the period and every
- * prepaid order, each line with its amount, coupon deduction (and which coupons) and cash due,
- * with totals per currency. And the partner's report of coupon deductions per subaccount and
- * template for a month. Both as JSON or CSV (csv-stringify quotes names with commas or quotes).
+ * prepaid order, each line with its amount, coupon deduction (and which coupons: for a bill, its
+ * `deduct` ledger rows, R25) and cash due, with totals per currency. And the partner's report of
+ * coupon deductions per subaccount and template for a month. Both as JSON or CSV (csv-stringify quotes names with commas or quotes).
  * Refunds of the period (R27, R28) come as their own section with totals, and in the CSV as
  * `refund` lines with negative amounts.
  */
@@ -56,7 +56,8 @@ const LINES_SQL = `
 SELECT 'payg' AS kind, b.id, b.period_start AS at, b.product_code AS products, b.currency, b.amount::text, b.coupon_deduction::text AS deduction,
        b.cash_due::text AS cash,
        coalesce((SELECT json_agg(json_build_object('couponId', d.coupon_id, 'amount', d.amount::text) ORDER BY d.coupon_id)
-                   FROM bill_deductions d WHERE d.tenant_id = b.tenant_id AND d.bill_id = b.id), '[]') AS coupons
+                   FROM (SELECT l.coupon_id, -sum(l.amount) AS amount FROM coupon_ledger l
+                          WHERE l.tenant_id = b.tenant_id AND l.bill_id = b.id AND l.type = 'deduct' GROUP BY l.coupon_id) d), '[]') AS coupons
   FROM bills b WHERE b.tenant_id = $1 AND b.account_id = $2 AND b.period_start >= $3 AND b.period_start < $4
 UNION ALL
 SELECT 'prepaid', o.id, o.created_at, (SELECT string_agg(i.product_code, ' ' ORDER BY i.line) FROM order_items i WHERE i.tenant_id = o.tenant_id AND i.order_id = o.id),

@@ -12,9 +12,11 @@ export function pgCode(err: unknown): string | undefined {
 /**
  * Runs `work` in a transaction and retries it, a bounded number of times, when PostgreSQL aborts
  * it for a serialization failure or a deadlock. `work` must be safe to run again from the start.
+ * Given a QueryRunner's manager instead of the DataSource, it runs on that one connection (whose
+ * temporary tables it then sees).
  */
 export async function inTransaction<T>(
-  ds: DataSource,
+  ds: Pick<DataSource, 'transaction'>,
   work: (em: EntityManager) => Promise<T>,
   opts: { isolation?: 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE'; attempts?: number } = {},
 ): Promise<T> {

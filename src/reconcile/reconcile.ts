@@ -23,10 +23,11 @@ import type { Ctx } from '../http/context';
  *   is `refunded` with exactly one refund, whose cash paid and coupon deduction are the order's, and
  *   whose coupon_return equals the `return` rows carrying the order's id.
  * - bills (only when a `bills` table exists): total = coupon_deduction + cash_due, coupon_deduction
- *   = the sum of its bill_deductions = what the ledger rows carrying the bill's id took, coupon by
- *   coupon. Expected columns: bills(tenant_id, id, total or amount, coupon_deduction, cash_due),
- *   bill_deductions(tenant_id, bill_id, coupon_id, amount > 0). If the tables exist with other
- *   columns, reconcile throws naming them rather than silently skipping bills.
+ *   = what the `deduct` ledger rows carrying the bill's id took (the ledger is the one record of
+ *   which coupons paid a bill), and `return` rows carrying it give back between 0 and that much.
+ *   Expected columns: bills(tenant_id, id, total or amount, coupon_deduction, cash_due). If the
+ *   table exists with other columns, reconcile throws naming them rather than silently skipping
+ *   bills.
  */
 export const DEFAULT_LIMIT = 1000;
 
@@ -80,10 +81,8 @@ export const ReconcileReport = z
             total: Amount,
             couponDeduction: Amount,
             cashDue: Amount,
-            listedDeduction: Amount.describe('Sum of the bill_deductions rows'),
             ledgerDeduction: Amount,
             ledgerReturned: Amount,
-            couponsDiffer: z.boolean().describe('Some coupon\'s bill_deductions amount differs from its ledger rows on this bill'),
           }),
         ),
       )
@@ -193,50 +192,37 @@ ${summary(
 
 // The bill's own amount column is `total` or `amount`, whichever the bills migration chose.
 const billsSql = (totalColumn: 'total' | 'amount') => `
-WITH listed AS (
-  SELECT tenant_id, bill_id, coupon_id, sum(amount) AS amount FROM bill_deductions GROUP BY tenant_id, bill_id, coupon_id
-), ledger AS (
-  SELECT tenant_id, bill_id, coupon_id,
+WITH ledger AS (
+  SELECT tenant_id, bill_id,
          coalesce(-sum(amount) FILTER (WHERE type = 'deduct'), 0) AS deducted,
          coalesce(sum(amount) FILTER (WHERE type = 'return'), 0) AS returned
-    FROM coupon_ledger WHERE bill_id IS NOT NULL GROUP BY tenant_id, bill_id, coupon_id
-), per_bill AS (
-  SELECT tenant_id, bill_id, sum(coalesce(li.amount, 0)) AS listed, sum(coalesce(le.deducted, 0)) AS deducted,
-         sum(coalesce(le.returned, 0)) AS returned, bool_or(coalesce(li.amount, 0) <> coalesce(le.deducted, 0)) AS coupons_differ
-    FROM listed li FULL JOIN ledger le USING (tenant_id, bill_id, coupon_id)
-   GROUP BY tenant_id, bill_id
+    FROM coupon_ledger WHERE bill_id IS NOT NULL GROUP BY tenant_id, bill_id
 ), checked AS (
-  SELECT b.tenant_id, b.id, b.${totalColumn} AS total, b.coupon_deduction, b.cash_due, coalesce(p.listed, 0) AS listed,
-         coalesce(p.deducted, 0) AS deducted, coalesce(p.returned, 0) AS returned, coalesce(p.coupons_differ, false) AS coupons_differ
-    FROM bills b LEFT JOIN per_bill p ON p.tenant_id = b.tenant_id AND p.bill_id = b.id
+  SELECT b.tenant_id, b.id, b.${totalColumn} AS total, b.coupon_deduction, b.cash_due,
+         coalesce(l.deducted, 0) AS deducted, coalesce(l.returned, 0) AS returned
+    FROM bills b LEFT JOIN ledger l ON l.tenant_id = b.tenant_id AND l.bill_id = b.id
 ), bad AS (
   SELECT * FROM checked
-   WHERE total <> coupon_deduction + cash_due OR coupon_deduction <> listed OR coupon_deduction <> deducted
-      OR coupons_differ OR returned < 0 OR returned > deducted
+   WHERE total <> coupon_deduction + cash_due OR coupon_deduction <> deducted OR returned < 0 OR returned > deducted
 )
 ${summary(
   `json_build_object('billId', id, 'tenantId', tenant_id, 'total', total::text, 'couponDeduction', coupon_deduction::text, 'cashDue', cash_due::text,
-                     'listedDeduction', listed::text, 'ledgerDeduction', deducted::text, 'ledgerReturned', returned::text, 'couponsDiffer', coupons_differ)`,
+                     'ledgerDeduction', deducted::text, 'ledgerReturned', returned::text)`,
   'tenant_id, id',
 )}`;
 
 // Resolved through the search_path (public in every process), so a test can shadow it.
 const BILL_TABLES_SQL = `
-SELECT to_regclass('bills')::text AS bills, to_regclass('bill_deductions')::text AS bill_deductions,
-       array(SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass('bills') AND attnum > 0 AND NOT attisdropped) AS bill_columns,
-       array(SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass('bill_deductions') AND attnum > 0 AND NOT attisdropped) AS deduction_columns`;
+SELECT to_regclass('bills')::text AS bills,
+       array(SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass('bills') AND attnum > 0 AND NOT attisdropped) AS bill_columns`;
 
 /** Whether bills are there to check, and which column holds a bill's total; throws on an unexpected shape. */
 async function billTables(em: EntityManager): Promise<{ totalColumn: 'total' | 'amount' } | null> {
-  const [t]: { bills: string | null; bill_deductions: string | null; bill_columns: string[]; deduction_columns: string[] }[] = await em.query(BILL_TABLES_SQL);
+  const [t]: { bills: string | null; bill_columns: string[] }[] = await em.query(BILL_TABLES_SQL);
   if (!t.bills) return null;
-  const missing = (have: string[], want: string[]) => want.filter((c) => !have.includes(c));
   const totalColumn = t.bill_columns.includes('total') ? 'total' : 'amount';
-  const problems = [
-    ...missing(t.bill_columns, ['tenant_id', 'id', totalColumn, 'coupon_deduction', 'cash_due']).map((c) => `bills.${c}`),
-    ...(t.bill_deductions ? missing(t.deduction_columns, ['tenant_id', 'bill_id', 'coupon_id', 'amount']).map((c) => `bill_deductions.${c}`) : ['bill_deductions']),
-  ];
-  if (problems.length) throw new Error(`reconcile: the bills tables lack ${problems.join(', ')}; update src/reconcile/reconcile.ts to their schema`);
+  const missing = ['tenant_id', 'id', totalColumn, 'coupon_deduction', 'cash_due'].filter((c) => !t.bill_columns.includes(c));
+  if (missing.length) throw new Error(`reconcile: the bills table lacks ${missing.map((c) => `bills.${c}`).join(', ')}; update src/reconcile/reconcile.ts to its schema`);
   return { totalColumn };
 }
 

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import { harness, requireEnv } from '../support/harness';
 import { as, call } from '../support/http';
 import { buildWorld, type World } from '../support/world';
 import { startInProcessWorkers } from '../support/jobs';
-import { ensureProducts, insertCoupon, ledgerMismatches } from '../support/coupons-world';
+import { bulkAccounts, ensureProducts, insertCoupon, ledgerMismatches } from '../support/coupons-world';
+import { billingCycle } from '../../src/billing/billing-cycle.job';
+import { logger } from '../../src/logger';
 
 const DAY = 86_400_000;
 
@@ -59,9 +61,10 @@ describe('R20 R23 R24 pay-as-you-go: usage, the billing cycle, automatic coupons
     expect(byProduct.cvm).to.deep.include({ amount: '3500', couponDeduction: '3500', cashDue: '0', status: 'unpaid' });
     expect(byProduct.mysql).to.deep.include({ amount: '4000', couponDeduction: '4000', cashDue: '0' });
     expect(byProduct.support).to.deep.include({ amount: '700', couponDeduction: '0', cashDue: '700' });
+    // R25: which coupons paid each bill is the ledger's `deduct` rows carrying the bill's id.
     const paid = await harness.ds.query(
-      `SELECT b.product_code, d.coupon_id, d.amount::text FROM bill_deductions d JOIN bills b ON b.tenant_id = d.tenant_id AND b.id = d.bill_id
-        WHERE b.cycle_id = $1 ORDER BY b.product_code, d.amount DESC`,
+      `SELECT b.product_code, l.coupon_id, (-l.amount)::text AS amount FROM coupon_ledger l JOIN bills b ON b.tenant_id = l.tenant_id AND b.id = l.bill_id
+        WHERE b.cycle_id = $1 AND l.type = 'deduct' ORDER BY b.product_code, l.amount`,
       [cycle],
     );
     expect(paid).to.deep.equal([
@@ -69,12 +72,53 @@ describe('R20 R23 R24 pay-as-you-go: usage, the billing cycle, automatic coupons
       { product_code: 'cvm', coupon_id: oneTime, amount: '500' },
       { product_code: 'mysql', coupon_id: general, amount: '4000' },
     ]);
+    // R24: the statement names them, line by line.
+    const st = await as(w.A.af.token).get(`/v1/accounts/${w.A.account}/statement?period=daily&date=${start.toISOString().slice(0, 10)}`);
+    const lines = Object.fromEntries(st.body.lines.map((l: { products: string; coupons: unknown }) => [l.products, l.coupons]));
+    expect(lines).to.deep.equal({
+      cvm: [{ couponId: cvmOnly, amount: '3000' }, { couponId: oneTime, amount: '500' }].sort((a, b) => (a.couponId < b.couponId ? -1 : 1)),
+      mysql: [{ couponId: general, amount: '4000' }],
+      support: [],
+    });
     const coupons = await harness.ds.query(`SELECT id, balance::text, status FROM coupons WHERE id = ANY($1::uuid[]) ORDER BY balance`, [[cvmOnly, oneTime, general]]);
     expect(Object.fromEntries(coupons.map((c: { id: string; balance: string; status: string }) => [c.id, `${c.balance}/${c.status}`]))).to.deep.equal({
       [cvmOnly]: '0/used', [oneTime]: '0/used', [general]: '6000/unused',
     });
     expect(await ledgerMismatches([cvmOnly, oneTime, general])).to.deep.equal([]);
     expect((await as(w.A.am.token).get(`/v1/bills?accountId=${w.A.account}`)).body.items).to.deep.equal([]); // R3: never bills
+  });
+
+  it('R23 R32: a voucher shared by two accounts pays both their bills in one cycle, out of one balance', async () => {
+    const start = day();
+    const [pool, voucher] = [randomUUID(), randomUUID()];
+    await harness.ds.query(
+      `INSERT INTO voucher_pools (tenant_id, id, partner_id, currency, granted, balance, valid_from, valid_until, granted_by)
+       VALUES ($1, $2, $1, 'USD', 5000, 0, $3, now() + interval '30 days', $4)`,
+      [w.A.partner, pool, new Date(start.getTime() - DAY), w.admin.id],
+    );
+    await harness.ds.query(
+      `INSERT INTO coupons (tenant_id, id, account_id, partner_id, origin, pool_id, currency, face_value, balance, status, cost_bearer, usage,
+                            valid_from, valid_until, product_codes, billing_modes, scenarios, allow_promotional, rules)
+       VALUES ($1, $2, NULL, $1, 'voucher', $3, 'USD', 5000, 5000, 'unused', 'vendor', 'reusable', $4, now() + interval '30 days',
+               '{}', '{payg}', '{}', false, '{}')`,
+      [w.A.partner, voucher, pool, new Date(start.getTime() - DAY)],
+    );
+    await harness.ds.query(`INSERT INTO coupon_ledger (tenant_id, coupon_id, type, amount, balance_after) VALUES ($1, $2, 'issue', 5000, 5000)`, [w.A.partner, voucher]);
+    await harness.ds.query(
+      `INSERT INTO coupon_holders (tenant_id, coupon_id, account_id, added_by) SELECT $1, $2, unnest($3::uuid[]), $4`,
+      [w.A.partner, voucher, [w.A.account, w.A.account2], w.A.pa.id],
+    );
+    const at = new Date(start.getTime() + 1000);
+    await as(w.admin.token).post('/v1/usage', { records: [usage(w.A.account, 'cvm', '3000', at), usage(w.A.account2, 'cvm', '4000', at)] });
+    const cycle = await runCycle(start);
+    const bills = await harness.ds.query(`SELECT account_id, coupon_deduction::text AS d, cash_due::text AS cash FROM bills WHERE cycle_id = $1 ORDER BY account_id`, [cycle]);
+    const mine = bills.filter((b: { account_id: string }) => [w.A.account, w.A.account2].includes(b.account_id));
+    expect(mine.reduce((sum: bigint, b: { d: string }) => sum + BigInt(b.d), 0n)).to.equal(5000n); // never more than the one balance
+    expect(mine.reduce((sum: bigint, b: { cash: string }) => sum + BigInt(b.cash), 0n)).to.equal(2000n);
+    expect((await harness.ds.query(`SELECT balance::text, status FROM coupons WHERE id = $1`, [voucher]))[0]).to.deep.equal({ balance: '0', status: 'used' });
+    const spent = await harness.ds.query(`SELECT account_id, (-amount)::text AS amount FROM coupon_ledger WHERE coupon_id = $1 AND type = 'deduct' ORDER BY account_id`, [voucher]);
+    expect(spent.map((r: { account_id: string }) => r.account_id).sort()).to.deep.equal([w.A.account, w.A.account2].sort());
+    expect(await ledgerMismatches([voucher])).to.deep.equal([]);
   });
 
   it('R23: running a cycle twice changes nothing', async () => {
@@ -95,6 +139,74 @@ describe('R20 R23 R24 pay-as-you-go: usage, the billing cycle, automatic coupons
     await queue.close();
     expect(await snapshot()).to.deep.equal(before);
     expect(before[0]).to.deep.include({ ledger: 2, balance: '8800' });
+  });
+
+  /** Five accounts of tree A with one 1000 coupon each and two usage lines (600 cvm, 700 mysql), and a cycle for them not yet run. */
+  const fiveAccounts = async () => {
+    const start = day();
+    const accounts = [w.A.account, w.A.account2, ...(await bulkAccounts(w.A.partner, w.A.partner, 3))];
+    const coupons: string[] = [];
+    for (const a of accounts) coupons.push(await insertCoupon(w.A.couponD, a, { balance: 1000, validFrom: new Date(start.getTime() - DAY) }));
+    const at = new Date(start.getTime() + 1000);
+    await as(w.admin.token).post('/v1/usage', { records: accounts.flatMap((a) => [usage(a, 'cvm', '600', at), usage(a, 'mysql', '700', at)]) });
+    const [{ id: cycle }] = await harness.ds.query(
+      `INSERT INTO billing_cycles (period, period_start, period_end) VALUES ('daily', $1, $2) RETURNING id`,
+      [start, new Date(start.getTime() + DAY)],
+    );
+    return { start, accounts, coupons, cycle: cycle as string };
+  };
+  /** R23 R26: each account billed exactly once, its coupon spent on cvm (600) then mysql (400), ledgers whole. */
+  const expectBilledOnce = async (cycle: string, accounts: string[], coupons: string[]) => {
+    const bills = await harness.ds.query(
+      `SELECT account_id, product_code, amount::text, coupon_deduction::text AS deduction, cash_due::text AS cash FROM bills WHERE cycle_id = $1 ORDER BY account_id, product_code`,
+      [cycle],
+    );
+    expect(bills).to.deep.equal(
+      [...accounts].sort().flatMap((a) => [
+        { account_id: a, product_code: 'cvm', amount: '600', deduction: '600', cash: '0' },
+        { account_id: a, product_code: 'mysql', amount: '700', deduction: '400', cash: '300' },
+      ]),
+    );
+    const ledger = await harness.ds.query(
+      `SELECT coupon_id, array_agg(amount::text ORDER BY id) AS amounts FROM coupon_ledger WHERE coupon_id = ANY($1::uuid[]) GROUP BY coupon_id`,
+      [coupons],
+    );
+    expect(ledger.map((l: { amounts: string[] }) => l.amounts)).to.deep.equal(coupons.map(() => ['1000', '-600', '-400']));
+    expect(await ledgerMismatches(coupons)).to.deep.equal([]);
+  };
+
+  it('R23: a run cut short after a committed batch resumes: billed accounts are skipped, the rest billed once, progress counts both', async () => {
+    const { start, accounts, coupons, cycle } = await fiveAccounts();
+    // A worker that dies after its first batch: the job's progress report after it is where it stops.
+    let reports = 0;
+    const job = { updateProgress: async () => { if (++reports > 1) throw new Error('worker killed'); } } as unknown as Job;
+    let thrown: unknown;
+    await billingCycle({ accountsPerBatch: 1, lanes: 1 })({ cycleId: cycle }, {
+      ds: harness.ds, log: logger, job, complete: async () => { throw new Error('a cut run never completes'); },
+    }).catch((err: unknown) => (thrown = err));
+    expect(String(thrown)).to.include('worker killed');
+    expect(await harness.ds.query(`SELECT count(DISTINCT account_id)::int AS n FROM bills WHERE cycle_id = $1`, [cycle])).to.deep.equal([{ n: 1 }]);
+    expect(await harness.ds.query(`SELECT bills_done, bills_total, status FROM billing_cycles WHERE id = $1`, [cycle]))
+      .to.deep.equal([{ bills_done: 2, bills_total: 10, status: 'running' }]);
+
+    // The cycle started again (its job delivered again) finishes the rest.
+    const res = await as(w.admin.token).post('/v1/billing-cycles', { period: 'daily', periodStart: start.toISOString() });
+    expect(res.body.id).to.equal(cycle);
+    expect(await workers.watcher.completion(`billing.cycle-${cycle}`)).to.equal('done');
+    await expectBilledOnce(cycle, accounts, coupons);
+    expect((await as(w.admin.token).get(`/v1/billing-cycles/${cycle}`)).body).to.deep.include({ status: 'done', progress: { done: 10, total: 10 } });
+  });
+
+  it('R23: two deliveries of one cycle running at once bill every line exactly once', async () => {
+    const { accounts, coupons, cycle } = await fiveAccounts();
+    const job = { updateProgress: async () => undefined } as unknown as Job;
+    let completions = 0;
+    const deliver = () =>
+      billingCycle({ accountsPerBatch: 1, lanes: 2 })({ cycleId: cycle }, { ds: harness.ds, log: logger, job, complete: async () => void completions++ });
+    await Promise.all([deliver(), deliver()]);
+    expect(completions).to.equal(2); // run-job's completion row keeps one of them
+    await expectBilledOnce(cycle, accounts, coupons);
+    expect(await harness.ds.query(`SELECT bills_done, bills_total FROM billing_cycles WHERE id = $1`, [cycle])).to.deep.equal([{ bills_done: 10, bills_total: 10 }]);
   });
 
   it('R20: an overdue bill blocks coupons on the account\'s new purchases until a platform admin settles it', async () => {
