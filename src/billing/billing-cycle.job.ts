@@ -132,9 +132,12 @@ export function planBatch(lines: readonly LineRow[], couponRows: readonly (Coupo
     while (j < bills.length && bills[j].accountId === bills[i].accountId) j++;
     // A shared voucher (R32) may be held by several accounts of the batch: each sees what the
     // ones before it left, and a one-time coupon already spent is gone.
-    const coupons = (couponsOf.get(bills[i].accountId) ?? [])
-      .filter((c) => { const info = couponInfo.get(c.id)!; return !(info.oneTime && info.balance !== null) && (info.balance ?? c.balance) > 0n; })
-      .map((c) => ({ ...c, balance: couponInfo.get(c.id)!.balance ?? c.balance }));
+    const own = couponsOf.get(bills[i].accountId) ?? [];
+    const coupons = own.every((c) => couponInfo.get(c.id)!.balance === null)
+      ? own
+      : own
+          .filter((c) => { const info = couponInfo.get(c.id)!; return !(info.oneTime && info.balance !== null) && (info.balance ?? c.balance) > 0n; })
+          .map((c) => ({ ...c, balance: couponInfo.get(c.id)!.balance ?? c.balance }));
     for (const d of coupons.length ? applyCoupons(bills.slice(i, j), coupons, catalog) : []) {
       let k = i;
       while (bills[k].id !== d.billId) k++;
