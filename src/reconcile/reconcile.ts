@@ -22,6 +22,9 @@ import type { Ctx } from '../http/context';
  * - refunds (R27, R28): every refunded order, refund row or order carrying `return` rows: the order
  *   is `refunded` with exactly one refund, whose cash paid and coupon deduction are the order's, and
  *   whose coupon_return equals the `return` rows carrying the order's id.
+ * - voucherPools (R32): a pool's balance = the sum of its ledger, its granted amount = its `grant`
+ *   rows, and each voucher made from it took exactly its face value (`generate`) and gave back
+ *   exactly what its own `reclaim` rows took off it.
  * - bills (only when a `bills` table exists): total = coupon_deduction + cash_due, coupon_deduction
  *   = what the `deduct` ledger rows carrying the bill's id took (the ledger is the one record of
  *   which coupons paid a bill), and `return` rows carrying it give back between 0 and that much.
@@ -69,6 +72,19 @@ export const ReconcileReport = z
           couponReturn: Amount.nullable().describe('What the refund row says returned to the coupon'),
           ledgerReturned: Amount.describe('Sum of the `return` rows carrying the order'),
           termsDiffer: z.boolean().describe('The refund\'s cash paid or coupon deduction is not the order\'s'),
+        }),
+      ),
+    ),
+    voucherPools: z.object(
+      section(
+        z.object({
+          poolId: Uuid,
+          tenantId: Uuid,
+          balance: Amount,
+          ledgerSum: Amount,
+          granted: Amount,
+          ledgerGranted: Amount,
+          vouchersOff: Count.describe('Vouchers whose face value is not what the pool gave, or whose reclaim is not what the pool got back'),
         }),
       ),
     ),
@@ -170,6 +186,32 @@ ${summary(
   'tenant_id, id',
 )}`;
 
+const POOLS_SQL = `
+WITH pl AS (
+  SELECT tenant_id, pool_id, sum(amount) AS total, coalesce(sum(amount) FILTER (WHERE type = 'grant'), 0) AS granted
+    FROM voucher_pool_ledger GROUP BY tenant_id, pool_id
+), v AS (
+  SELECT c.tenant_id, c.pool_id, c.face_value,
+         (SELECT coalesce(-sum(g.amount), 0) FROM voucher_pool_ledger g WHERE g.tenant_id = c.tenant_id AND g.coupon_id = c.id AND g.type = 'generate') AS generated,
+         (SELECT coalesce(sum(g.amount), 0) FROM voucher_pool_ledger g WHERE g.tenant_id = c.tenant_id AND g.coupon_id = c.id AND g.type = 'reclaim') AS pool_reclaimed,
+         (SELECT coalesce(-sum(l.amount), 0) FROM coupon_ledger l WHERE l.tenant_id = c.tenant_id AND l.coupon_id = c.id AND l.type = 'reclaim') AS voucher_reclaimed
+    FROM coupons c WHERE c.pool_id IS NOT NULL
+), voff AS (
+  SELECT tenant_id, pool_id, count(*) AS n FROM v WHERE generated <> face_value OR pool_reclaimed <> voucher_reclaimed GROUP BY tenant_id, pool_id
+), checked AS (
+  SELECT p.tenant_id, p.id, p.balance, coalesce(pl.total, 0) AS ledger_sum, p.granted, coalesce(pl.granted, 0) AS ledger_granted, coalesce(voff.n, 0) AS vouchers_off
+    FROM voucher_pools p
+    LEFT JOIN pl ON pl.tenant_id = p.tenant_id AND pl.pool_id = p.id
+    LEFT JOIN voff ON voff.tenant_id = p.tenant_id AND voff.pool_id = p.id
+), bad AS (
+  SELECT * FROM checked WHERE balance <> ledger_sum OR granted <> ledger_granted OR vouchers_off > 0
+)
+${summary(
+  `json_build_object('poolId', id, 'tenantId', tenant_id, 'balance', balance::text, 'ledgerSum', ledger_sum::text, 'granted', granted::text,
+                     'ledgerGranted', ledger_granted::text, 'vouchersOff', vouchers_off)`,
+  'tenant_id, id',
+)}`;
+
 const deductionsSql = (withBills: boolean) => `
 WITH checked AS (
   SELECT l.tenant_id, l.id, l.coupon_id, l.type, l.order_id, l.bill_id,
@@ -235,6 +277,7 @@ export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): P
   const [orders]: Row<Section<'orders'>['mismatches'][number]>[] = await em.query(ORDERS_SQL, [limit]);
   const [deductions]: Row<Section<'deductions'>['mismatches'][number]>[] = await em.query(deductionsSql(bills !== null), [limit]);
   const [refunds]: Row<Section<'refunds'>['mismatches'][number]>[] = await em.query(REFUNDS_SQL, [limit]);
+  const [pools]: Row<Section<'voucherPools'>['mismatches'][number]>[] = await em.query(POOLS_SQL, [limit]);
   const billRow: Row<Section<'bills'>['mismatches'][number]> | undefined = bills ? (await em.query(billsSql(bills.totalColumn), [limit]))[0] : undefined;
 
   const report: Report = {
@@ -246,9 +289,10 @@ export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): P
     orders: toSection(orders),
     deductions: toSection(deductions),
     refunds: toSection(refunds),
+    voucherPools: toSection(pools),
     ...(billRow ? { bills: toSection(billRow) } : {}),
   };
-  const mismatches = [report.coupons, report.ledgerChain, report.orders, report.deductions, report.refunds, report.bills].reduce((n, s) => n + (s?.mismatchCount ?? 0), 0);
+  const mismatches = [report.coupons, report.ledgerChain, report.orders, report.deductions, report.refunds, report.voucherPools, report.bills].reduce((n, s) => n + (s?.mismatchCount ?? 0), 0);
   report.ok = mismatches === 0 && report.negative.count === 0;
   return report;
 }

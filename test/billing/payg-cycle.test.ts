@@ -105,6 +105,11 @@ describe('R20 R23 R24 pay-as-you-go: usage, the billing cycle, automatic coupons
     );
     await harness.ds.query(`INSERT INTO coupon_ledger (tenant_id, coupon_id, type, amount, balance_after) VALUES ($1, $2, 'issue', 5000, 5000)`, [w.A.partner, voucher]);
     await harness.ds.query(
+      `INSERT INTO voucher_pool_ledger (tenant_id, pool_id, type, amount, balance_after, coupon_id, actor_user_id)
+       VALUES ($1, $2, 'grant', 5000, 5000, NULL, $3), ($1, $2, 'generate', -5000, 0, $4, $5)`,
+      [w.A.partner, pool, w.admin.id, voucher, w.A.pa.id],
+    );
+    await harness.ds.query(
       `INSERT INTO coupon_holders (tenant_id, coupon_id, account_id, added_by) SELECT $1, $2, unnest($3::uuid[]), $4`,
       [w.A.partner, voucher, [w.A.account, w.A.account2], w.A.pa.id],
     );

@@ -4,6 +4,7 @@ import { harness } from '../support/harness';
 import { call } from '../support/http';
 import { buildWorld, type Person, type World } from '../support/world';
 import { bulkAccounts, ensureProducts, financeUsers, ledgerMismatches } from '../support/coupons-world';
+import { reconcileWith } from '../../src/reconcile/reconcile';
 
 const DAY = 86_400_000;
 
@@ -113,6 +114,27 @@ describe('R32 voucher quota pools: grant, make, share, spend, reclaim', () => {
     const again = await call('POST', `/v1/vouchers/${v.id}/reclaim`, { token: w.A.pa.token });
     expect(again.status).to.equal(409);
     expect(again.body.error.details.code).to.equal('nothing_to_reclaim');
+  });
+
+  it('R32 R26: reconcile checks every pool against its ledger and its vouchers, and reports a pool whose balance drifts', async () => {
+    const p = (await grant('10000')).body.id;
+    const v = (await make(p, { faceValue: '4000', accountIds: [w.A.account] })).body;
+    await pay(w.A.af, w.A.account, v.id, '1000');
+    expect((await call('POST', `/v1/vouchers/${v.id}/reclaim`, { token: w.A.pa.token })).status).to.equal(200);
+    const ours = (r: Awaited<ReturnType<typeof reconcileWith>>) => r.voucherPools.mismatches.filter((m) => m.poolId === p);
+    expect(ours(await reconcileWith(harness.ds.manager))).to.deep.equal([]);
+    const qr = harness.ds.createQueryRunner();
+    await qr.connect();
+    await qr.startTransaction();
+    try {
+      await qr.query(`UPDATE voucher_pools SET balance = balance - 1 WHERE id = $1`, [p]);
+      expect(ours(await reconcileWith(qr.manager))).to.deep.equal([
+        { poolId: p, tenantId: w.A.partner, balance: '8999', ledgerSum: '9000', granted: '10000', ledgerGranted: '10000', vouchersOff: 0 },
+      ]);
+    } finally {
+      await qr.rollbackTransaction();
+      await qr.release();
+    }
   });
 
   it("R32 R1: another tenant's pool and voucher are 404; sharing with an account that is not the partner's is 422 and writes nothing", async () => {
