@@ -1,3 +1,5 @@
+import { TEMPLATE_COPY_COLUMNS, TEMPLATE_COPY_VALUES } from './template-copy.sql';
+
 /**
  * R31: the coupons of an approved offline request, as one statement: for each (id, code hash)
  * given, a coupon with a copy of the template's rules (R8), origin `activation_code`, status
@@ -15,15 +17,9 @@ WITH t AS (
   SELECT * FROM unnest($3::uuid[], $4::bytea[]) AS x(id, hash)
 ), ins AS (
   INSERT INTO coupons (tenant_id, id, account_id, partner_id, template_id, request_id, origin, currency, face_value, balance, status,
-                       cost_bearer, usage, valid_from, valid_until, product_codes, billing_modes, scenarios, min_spend,
-                       max_duration_months, allow_promotional, rules)
+                       ${TEMPLATE_COPY_COLUMNS})
   SELECT $1, x.id, NULL, t.partner_id, t.id, $2, 'activation_code', t.currency, t.face_value, 0, 'pending_activation',
-         t.cost_bearer, t.usage,
-         coalesce(t.valid_from, date_trunc('milliseconds', now())),
-         coalesce(t.valid_until, date_trunc('milliseconds', now()) + make_interval(hours => 24 * t.valid_days)),
-         t.product_codes, t.billing_modes, t.scenarios, t.min_spend, t.max_duration_months, t.allow_promotional,
-         jsonb_build_object('templateName', t.name, 'description', t.description, 'issueLimit', t.issue_limit,
-                            'validity', jsonb_build_object('kind', t.validity_kind, 'days', t.valid_days))
+         ${TEMPLATE_COPY_VALUES}
     FROM x CROSS JOIN t
   RETURNING id, valid_until
 ), codes AS (

@@ -1,3 +1,5 @@
+import { TEMPLATE_COPY_COLUMNS, TEMPLATE_COPY_VALUES } from './template-copy.sql';
+
 /**
  * One chunk of an issuance, as one statement (one round trip): the next $3 accounts of request $2
  * after account $4, in account order; each is judged, then gets its coupon with a copy of the
@@ -27,15 +29,9 @@ WITH req AS (
     FROM picked p JOIN accounts a ON a.tenant_id = $1 AND a.id = p.account_id
 ), ins AS (
   INSERT INTO coupons (tenant_id, account_id, partner_id, template_id, request_id, currency, face_value, balance, status,
-                       cost_bearer, usage, valid_from, valid_until, product_codes, billing_modes, scenarios, min_spend,
-                       max_duration_months, allow_promotional, rules)
+                       ${TEMPLATE_COPY_COLUMNS})
   SELECT $1, j.account_id, t.partner_id, t.id, $2, t.currency, t.face_value, t.face_value, 'unused',
-         t.cost_bearer, t.usage,
-         coalesce(t.valid_from, date_trunc('milliseconds', now())),
-         coalesce(t.valid_until, date_trunc('milliseconds', now()) + make_interval(hours => 24 * t.valid_days)),
-         t.product_codes, t.billing_modes, t.scenarios, t.min_spend, t.max_duration_months, t.allow_promotional,
-         jsonb_build_object('templateName', t.name, 'description', t.description, 'issueLimit', t.issue_limit,
-                            'validity', jsonb_build_object('kind', t.validity_kind, 'days', t.valid_days))
+         ${TEMPLATE_COPY_VALUES}
     FROM judged j CROSS JOIN t
    WHERE j.failure IS NULL
      AND NOT EXISTS (SELECT 1 FROM issuance_failures f WHERE f.tenant_id = $1 AND f.request_id = $2 AND f.account_id = j.account_id)
