@@ -5,6 +5,7 @@ import { harness, requireEnv } from '../support/harness';
 import { as, call } from '../support/http';
 import { buildWorld, type World } from '../support/world';
 import { startInProcessWorkers } from '../support/jobs';
+import { insertVoucher } from '../support/vouchers-world';
 import { bulkAccounts, ensureProducts, insertCoupon, ledgerMismatches } from '../support/coupons-world';
 import { billingCycle } from '../../src/billing/billing-cycle.job';
 import { logger } from '../../src/logger';
@@ -90,29 +91,10 @@ describe('R20 R23 R24 pay-as-you-go: usage, the billing cycle, automatic coupons
 
   it('R23 R32: a voucher shared by two accounts pays both their bills in one cycle, out of one balance', async () => {
     const start = day();
-    const [pool, voucher] = [randomUUID(), randomUUID()];
-    await harness.ds.query(
-      `INSERT INTO voucher_pools (tenant_id, id, partner_id, currency, granted, balance, valid_from, valid_until, granted_by)
-       VALUES ($1, $2, $1, 'USD', 5000, 0, $3, now() + interval '30 days', $4)`,
-      [w.A.partner, pool, new Date(start.getTime() - DAY), w.admin.id],
-    );
-    await harness.ds.query(
-      `INSERT INTO coupons (tenant_id, id, account_id, partner_id, origin, pool_id, currency, face_value, balance, status, cost_bearer, usage,
-                            valid_from, valid_until, product_codes, billing_modes, scenarios, allow_promotional, rules)
-       VALUES ($1, $2, NULL, $1, 'voucher', $3, 'USD', 5000, 5000, 'unused', 'vendor', 'reusable', $4, now() + interval '30 days',
-               '{}', '{payg}', '{}', false, '{}')`,
-      [w.A.partner, voucher, pool, new Date(start.getTime() - DAY)],
-    );
-    await harness.ds.query(`INSERT INTO coupon_ledger (tenant_id, coupon_id, type, amount, balance_after) VALUES ($1, $2, 'issue', 5000, 5000)`, [w.A.partner, voucher]);
-    await harness.ds.query(
-      `INSERT INTO voucher_pool_ledger (tenant_id, pool_id, type, amount, balance_after, coupon_id, actor_user_id)
-       VALUES ($1, $2, 'grant', 5000, 5000, NULL, $3), ($1, $2, 'generate', -5000, 0, $4, $5)`,
-      [w.A.partner, pool, w.admin.id, voucher, w.A.pa.id],
-    );
-    await harness.ds.query(
-      `INSERT INTO coupon_holders (tenant_id, coupon_id, account_id, added_by) SELECT $1, $2, unnest($3::uuid[]), $4`,
-      [w.A.partner, voucher, [w.A.account, w.A.account2], w.A.pa.id],
-    );
+    const { voucher } = await insertVoucher({
+      tenantId: w.A.partner, grantedBy: w.admin.id, madeBy: w.A.pa.id, holders: [w.A.account, w.A.account2], granted: 5000, faceValue: 5000,
+      validFrom: new Date(start.getTime() - DAY), billingModes: ['payg'], scenarios: [],
+    });
     const at = new Date(start.getTime() + 1000);
     await as(w.admin.token).post('/v1/usage', { records: [usage(w.A.account, 'cvm', '3000', at), usage(w.A.account2, 'cvm', '4000', at)] });
     const cycle = await runCycle(start);

@@ -8,6 +8,53 @@ export interface VoucherFixtures {
   voucher: string;
 }
 
+export interface VoucherSpec {
+  tenantId: string; // the partner's tenant; the partner is the tier-1 partner itself
+  grantedBy: string; // a platform admin's user id
+  madeBy: string; // the partner user who made the voucher
+  holders: string[];
+  granted: number;
+  faceValue: number;
+  validFrom?: Date;
+  billingModes?: ('prepaid' | 'payg')[];
+  scenarios?: string[];
+}
+
+/**
+ * A pool and one voucher from it, as granting and making would have left them: both ledgers
+ * (pool: grant, generate; voucher: issue) and the holders. Valid for 30 days from now.
+ */
+export async function insertVoucher(v: VoucherSpec): Promise<VoucherFixtures> {
+  const [pool, voucher] = [randomUUID(), randomUUID()];
+  const from = v.validFrom ?? new Date();
+  await harness.ds.query(
+    `INSERT INTO voucher_pools (tenant_id, id, partner_id, currency, granted, balance, valid_from, valid_until, granted_by)
+     VALUES ($1, $2, $1, 'USD', $3, $3::bigint - $4::bigint, $5, now() + interval '30 days', $6)`,
+    [v.tenantId, pool, v.granted, v.faceValue, from, v.grantedBy],
+  );
+  await harness.ds.query(
+    `INSERT INTO coupons (tenant_id, id, account_id, partner_id, origin, pool_id, currency, face_value, balance, status, cost_bearer, usage,
+                          valid_from, valid_until, product_codes, billing_modes, scenarios, allow_promotional, rules)
+     VALUES ($1, $2, NULL, $1, 'voucher', $3, 'USD', $4, $4, 'unused', 'vendor', 'reusable', $5, now() + interval '30 days',
+             '{}', $6, $7, false, '{}')`,
+    [v.tenantId, voucher, pool, v.faceValue, from, v.billingModes ?? ['prepaid', 'payg'], v.scenarios ?? ['purchase']],
+  );
+  await harness.ds.query(
+    `INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after) VALUES ($1, $2, NULL, 'issue', $3, $3)`,
+    [v.tenantId, voucher, v.faceValue],
+  );
+  await harness.ds.query(
+    `INSERT INTO voucher_pool_ledger (tenant_id, pool_id, type, amount, balance_after, coupon_id, actor_user_id)
+     VALUES ($1, $2, 'grant', $3, $3, NULL, $4), ($1, $2, 'generate', -$5::bigint, $3::bigint - $5::bigint, $6, $7)`,
+    [v.tenantId, pool, v.granted, v.grantedBy, v.faceValue, voucher, v.madeBy],
+  );
+  await harness.ds.query(
+    `INSERT INTO coupon_holders (tenant_id, coupon_id, account_id, added_by) SELECT $1, $2, unnest($3::uuid[]), $4`,
+    [v.tenantId, voucher, v.holders, v.madeBy],
+  );
+  return { pool, voucher };
+}
+
 const byTree = new Map<string, VoucherFixtures>();
 
 export function vouchersOf(t: Tree): VoucherFixtures {
@@ -16,32 +63,9 @@ export function vouchersOf(t: Tree): VoucherFixtures {
   return f;
 }
 
-/** Opt-in, like the code fixtures: rows as granting and making a voucher would have left them. */
+/** Opt-in, like the code fixtures: each tree gets a 10000 pool and a 1000 voucher shared with `account`. */
 export async function addVoucherFixtures(w: World): Promise<void> {
   for (const t of [w.A, w.B]) {
-    const [pool, voucher] = [randomUUID(), randomUUID()];
-    await harness.ds.query(
-      `INSERT INTO voucher_pools (tenant_id, id, partner_id, currency, granted, balance, valid_from, valid_until, granted_by)
-       VALUES ($1, $2, $1, 'USD', 10000, 9000, now(), now() + interval '30 days', $3)`,
-      [t.partner, pool, w.admin.id],
-    );
-    await harness.ds.query(
-      `INSERT INTO coupons (tenant_id, id, account_id, partner_id, origin, pool_id, currency, face_value, balance, status, cost_bearer, usage,
-                            valid_from, valid_until, product_codes, billing_modes, scenarios, allow_promotional, rules)
-       VALUES ($1, $2, NULL, $1, 'voucher', $3, 'USD', 1000, 1000, 'unused', 'vendor', 'reusable', now(), now() + interval '30 days',
-               '{}', '{prepaid,payg}', '{purchase}', false, '{}')`,
-      [t.partner, voucher, pool],
-    );
-    await harness.ds.query(
-      `INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after) VALUES ($1, $2, NULL, 'issue', 1000, 1000)`,
-      [t.partner, voucher],
-    );
-    await harness.ds.query(
-      `INSERT INTO voucher_pool_ledger (tenant_id, pool_id, type, amount, balance_after, coupon_id, actor_user_id)
-       VALUES ($1, $2, 'grant', 10000, 10000, NULL, $3), ($1, $2, 'generate', -1000, 9000, $4, $5)`,
-      [t.partner, pool, w.admin.id, voucher, t.pa.id],
-    );
-    await harness.ds.query(`INSERT INTO coupon_holders (tenant_id, coupon_id, account_id, added_by) VALUES ($1, $2, $3, $4)`, [t.partner, voucher, t.account, t.pa.id]);
-    byTree.set(t.partner, { pool, voucher });
+    byTree.set(t.partner, await insertVoucher({ tenantId: t.partner, grantedBy: w.admin.id, madeBy: t.pa.id, holders: [t.account], granted: 10000, faceValue: 1000 }));
   }
 }
