@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import { harness } from '../support/harness';
+import { buildWorld, type World } from '../support/world';
+import { expectEveryFieldLabelled, signInThroughForm, useBrowser } from './support/browser';
+import { givePasswords, WEB_PASSWORD } from './support/people';
+
+/** Signing in to the web app, and each role landing in its own area (R3) in Chromium. */
+describe('web: signing in, and where each role lands (R3), in Chromium', () => {
+  const web = useBrowser(__filename);
+  let w: World;
+  before(async () => {
+    w = await buildWorld(harness.ds);
+    await givePasswords([w.bd, w.A.pa, w.admin]);
+  });
+
+  it('the sign-in form has labelled fields, says what is missing, and says a wrong password is wrong without signing in', async () => {
+    const t = await web.newPage();
+    const { page } = t;
+    await page.goto('/bd/queue');
+    await page.waitForURL((u) => u.pathname === '/signin' && u.searchParams.get('next') === '/bd/queue');
+    expect(await expectEveryFieldLabelled(page)).to.have.members(['Email', 'Password']);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Enter your email address').waitFor();
+    await page.getByText('Enter your password').waitFor();
+    expect(await page.getByLabel('Email').getAttribute('aria-invalid')).to.equal('true');
+
+    await page.getByLabel('Email').fill(w.bd.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Email or password is wrong.' }).waitFor();
+    expect(new URL(page.url()).pathname).to.equal('/signin');
+    expect(await page.getByLabel('Password').inputValue()).to.equal('');
+    expect((await t.context.cookies()).map((c) => c.name)).to.not.include('cc_session');
+    await web.screenshot(page, 'wrong-password');
+    t.expectNoConsoleErrors();
+  });
+
+  it('R3: after signing in, ?next= brings the BD back to the page it asked for; signing out returns to the form', async () => {
+    const t = await web.newPage();
+    const { page } = t;
+    await page.goto('/bd/decisions');
+    await page.waitForURL(/\/signin\?next=/);
+    await page.getByLabel('Email').fill(w.bd.email);
+    await page.getByLabel('Password').fill(WEB_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'My decisions' }).waitFor();
+    expect(new URL(page.url()).pathname).to.equal('/bd/decisions');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL((u) => u.pathname === '/signin');
+    await page.goto('/bd/queue');
+    await page.waitForURL((u) => u.pathname === '/signin');
+    t.expectNoConsoleErrors();
+  });
+
+  it('R3: a partner admin lands in the portal and is told the BD queue is not for its role; a platform admin is told it has no view yet', async () => {
+    const partner = await web.newPage();
+    await signInThroughForm(partner.page, w.A.pa.email, WEB_PASSWORD);
+    expect(new URL(partner.page.url()).pathname).to.equal('/portal');
+    await partner.page.goto('/bd/queue');
+    await partner.page.getByRole('heading', { level: 1, name: 'Not available for your role' }).waitFor();
+    expect(partner.apiCalls.filter((c) => c.includes('approval-queue')), 'the guard asks the API nothing').to.deep.equal([]);
+    await web.screenshot(partner.page, 'not-for-your-role');
+    partner.expectNoConsoleErrors();
+
+    const admin = await web.newPage();
+    await signInThroughForm(admin.page, w.admin.email, WEB_PASSWORD);
+    await admin.page.getByRole('heading', { level: 1, name: 'No web view for your role yet' }).waitFor();
+    expect(new URL(admin.page.url()).pathname).to.equal('/no-web-view');
+    admin.expectNoConsoleErrors();
+  });
+});
