@@ -5,7 +5,7 @@ import { buildWorld, type World } from '../support/world';
 import { startInProcessWorkers } from '../support/jobs';
 import { createTemplate, ensureProducts } from '../support/coupons-world';
 import { fingerprint } from '../support/db-fingerprint';
-import { expectEveryFieldLabelled, focused, signInThroughForm, useBrowser, type TrackedPage } from './support/browser';
+import { expectEveryFieldLabelled, focused, signInThroughForm, useBrowser, waitForFocus, type TrackedPage } from './support/browser';
 import { givePasswords, WEB_PASSWORD } from './support/people';
 
 /**
@@ -74,7 +74,7 @@ describe('web: the BD approval queue (R2, R9), in Chromium', () => {
 
     const detail = page.locator('article.request-detail');
     await detail.getByRole('heading', { level: 2, name: /Spring growth fund/ }).waitFor();
-    expect((await focused(page))?.id).to.equal('detail-heading');
+    await waitForFocus(page, '#detail-heading');
     const text = await detail.textContent();
     expect(text).to.include('$100.00').and.include('2 × $50.00').and.include('cust1-a').and.include('cust2-a');
     expect(text).to.include('Template rules').and.include('30 days from issuance');
@@ -86,6 +86,7 @@ describe('web: the BD approval queue (R2, R9), in Chromium', () => {
     await page.keyboard.press('a');
     const dialog = page.getByRole('dialog', { name: 'Approve this request?' });
     await dialog.waitFor();
+    await waitForFocus(page, 'dialog[open] button.button-primary');
     expect((await focused(page))?.text).to.equal('Yes, approve');
     await web.screenshot(page, '3-confirm');
     await page.keyboard.press('Enter');
@@ -112,7 +113,7 @@ describe('web: the BD approval queue (R2, R9), in Chromium', () => {
     await page.keyboard.press('r');
     const reason = page.getByLabel('Reason for rejecting');
     await reason.waitFor();
-    await page.waitForFunction(`document.activeElement?.tagName === 'TEXTAREA'`);
+    await waitForFocus(page, 'textarea[name=reason]');
 
     const before = await fingerprint(harness.ds);
     const calls = bd.apiCalls.length;

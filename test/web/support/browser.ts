@@ -111,14 +111,29 @@ export function useBrowser(file: string) {
 }
 
 /**
- * The focused element as the page sees it. Code that runs in the page is passed as a string: the
- * tests compile under Node's types, without the DOM's.
+ * The focused element as the page sees it (null: none, the body). Code that runs in the page names
+ * the few DOM members it uses: the tests compile under Node's types, without the DOM's.
  */
 export function focused(page: Page): Promise<{ tag: string; id: string; role: string | null; text: string } | null> {
-  return page.evaluate(`(() => {
-    const e = document.activeElement;
-    return e && e !== document.body ? { tag: e.tagName, id: e.id, role: e.getAttribute('role'), text: (e.textContent || '').trim() } : null;
-  })()`);
+  return page.evaluate(() => {
+    const doc = (globalThis as { document?: { activeElement: Focusable | null; body: unknown } }).document!;
+    const e = doc.activeElement;
+    return e && e !== doc.body ? { tag: e.tagName, id: e.id, role: e.getAttribute('role'), text: (e.textContent ?? '').trim() } : null;
+  });
+}
+interface Focusable {
+  tagName: string;
+  id: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+
+/** Waits (Playwright's bounded wait, no sleep) until the focused element matches the CSS selector. */
+export async function waitForFocus(page: Page, selector: string): Promise<void> {
+  await page.waitForFunction(
+    (sel) => Boolean((globalThis as { document?: { activeElement: { matches(s: string): boolean } | null } }).document?.activeElement?.matches(sel)),
+    selector,
+  );
 }
 
 /** Signs in through the real form, as a person would; resolves once the app has left /signin. */
@@ -136,14 +151,22 @@ export async function signInThroughForm(page: Page, email: string, password: str
  * Returns the labels found, so a test can also check the ones it expects.
  */
 export async function expectEveryFieldLabelled(page: Page): Promise<string[]> {
-  const fields: { what: string; label: string | null }[] = await page.locator('input:not([type=hidden]), select, textarea').evaluateAll(`(els) =>
-    els.map((e) => {
-      const byLabel = Array.from(e.labels || []).map((l) => (l.textContent || '').trim()).filter(Boolean);
-      const byAria = (e.getAttribute('aria-label') || '').trim();
-      const byRef = (e.getAttribute('aria-labelledby') || '').split(/\\s+/)
-        .map((id) => ((id && document.getElementById(id)?.textContent) || '').trim()).filter(Boolean).join(' ');
-      return { what: e.tagName.toLowerCase() + '#' + (e.id || '?') + '[name=' + (e.getAttribute('name') || '') + ']', label: byLabel[0] || byAria || byRef || null };
-    })`);
+  // Runs in the page; `any` stands for the DOM types the Node-typed tests do not compile with.
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  const fields = await page.locator('input:not([type=hidden]), select, textarea').evaluateAll((els: any[]) => {
+    const doc = (globalThis as any).document;
+    return els.map((e) => {
+      const byLabel = Array.from(e.labels ?? [], (l: any) => String(l.textContent ?? '').trim()).filter(Boolean);
+      const byAria = String(e.getAttribute('aria-label') ?? '').trim();
+      const byRef = String(e.getAttribute('aria-labelledby') ?? '')
+        .split(/\s+/)
+        .map((id) => (id ? String(doc.getElementById(id)?.textContent ?? '').trim() : ''))
+        .filter(Boolean)
+        .join(' ');
+      return { what: `${e.tagName.toLowerCase()}#${e.id || '?'}[name=${e.getAttribute('name') ?? ''}]`, label: (byLabel[0] || byAria || byRef || null) as string | null };
+    });
+  });
+  /* eslint-enable @typescript-eslint/no-explicit-any */
   const unlabelled = fields.filter((f) => !f.label).map((f) => f.what);
   expect(unlabelled, 'form fields without a label').to.deep.equal([]);
   for (const f of fields) {

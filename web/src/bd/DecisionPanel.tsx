@@ -3,7 +3,7 @@ import { ApiError } from '../api';
 import type { ApprovalDetail, IssuanceRequest } from '../api-types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatMoney } from '../money';
-import { useDecide } from './bd-api';
+import type { Decide } from './bd-api';
 
 /** A keyboard shortcut's request to focus the reason of one request; `n` changes with each press. */
 export interface ReasonFocus {
@@ -17,8 +17,10 @@ const REASON_MAX = 1000;
  * Approve (after a confirm step) or reject with a reason (R9). An empty reason is refused here,
  * before any request, with a labelled error on the field; the API's own refusal is shown too.
  */
-export function DecisionPanel({ detail, confirming, setConfirming, reasonFocus, onDecided }: {
+export function DecisionPanel({ detail, decide, confirming, setConfirming, reasonFocus, onDecided }: {
   detail: ApprovalDetail;
+  /** Owned by the page, which outlives this panel: the panel goes once the request is decided. */
+  decide: Decide;
   /** The confirm step of an approval is open (the page's `a` shortcut opens it too). */
   confirming: boolean;
   setConfirming: (open: boolean) => void;
@@ -26,7 +28,8 @@ export function DecisionPanel({ detail, confirming, setConfirming, reasonFocus, 
   onDecided: (request: IssuanceRequest, outcome: 'approved' | 'rejected') => void;
 }) {
   const { request, partner } = detail;
-  const decide = useDecide();
+  // The page's one mutation may have been about another request.
+  const error = decide.variables?.id === request.id ? decide.error : null;
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
   const dialogRef = useRef<HTMLDialogElement>(null);
@@ -56,7 +59,11 @@ export function DecisionPanel({ detail, confirming, setConfirming, reasonFocus, 
     decide.mutate(
       { id: request.id, action: 'approve' },
       {
-        onSuccess: (r) => onDecided(r, 'approved'),
+        onSuccess: (r) => {
+          // Closed now, not on the next render: while it is open, nothing outside it can take the focus.
+          dialogRef.current?.close();
+          onDecided(r, 'approved');
+        },
         onSettled: () => setConfirming(false),
       },
     );
@@ -74,13 +81,13 @@ export function DecisionPanel({ detail, confirming, setConfirming, reasonFocus, 
     decide.mutate({ id: request.id, action: 'reject', reason: text }, { onSuccess: (r) => onDecided(r, 'rejected') });
   };
 
-  const apiReasonError = decide.error instanceof ApiError ? decide.error.fieldMessage('reason') : undefined;
+  const apiReasonError = error instanceof ApiError ? error.fieldMessage('reason') : undefined;
   const shownReasonError = reasonError ?? apiReasonError ?? null;
 
   return (
     <section className="decision-panel" aria-labelledby={`${ids.reason}-heading`}>
       <h3 id={`${ids.reason}-heading`}>Your decision</h3>
-      {decide.error ? <ErrorMessage error={decide.error} title="The decision was not recorded" /> : null}
+      {error ? <ErrorMessage error={error} title="The decision was not recorded" /> : null}
       <div className="decision-approve">
         <button type="button" className="button button-primary" disabled={decide.isPending} onClick={() => setConfirming(true)}>
           Approve…

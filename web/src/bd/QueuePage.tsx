@@ -6,7 +6,7 @@ import { Loading } from '../components/Loading';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatMoney } from '../money';
-import { useApprovalDetail, usePartnerNames, useQueue } from './bd-api';
+import { useApprovalDetail, useDecide, usePartnerNames, useQueue } from './bd-api';
 import { QueueList } from './QueueList';
 import { RequestDetail } from './RequestDetail';
 import type { ReasonFocus } from './DecisionPanel';
@@ -27,12 +27,14 @@ export function QueuePage() {
   const [params, setParams] = useSearchParams();
   const openId = params.get('open');
   const detail = useApprovalDetail(openId);
+  const decide = useDecide();
   const [activeId, setActiveId] = useState<string | null>(null);
   const [confirmFor, setConfirmFor] = useState<string | null>(null);
   const [reasonFocus, setReasonFocus] = useState<ReasonFocus | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const queueHeadingRef = useRef<HTMLHeadingElement>(null);
   const focusDetailOnLoad = useRef(false);
 
   const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
@@ -68,7 +70,8 @@ export function QueuePage() {
     const at = items.findIndex((i) => i.id === r.id);
     const rest = items.filter((i) => i.id !== r.id);
     setActiveId(rest[Math.min(Math.max(at, 0), rest.length - 1)]?.id ?? null);
-    listRef.current?.focus();
+    if (rest.length > 0) listRef.current?.focus();
+    else queueHeadingRef.current?.focus();
   };
 
   // Page-wide shortcuts: `a` approves (confirm step first), `r` goes to the reject reason. They act
@@ -104,7 +107,7 @@ export function QueuePage() {
       ) : null}
       <div className="queue-layout">
         <section className="queue-column" aria-labelledby="queue-heading">
-          <h2 id="queue-heading">Waiting for you{queue.data ? ` (${items.length}${queue.hasNextPage ? '+' : ''})` : ''}</h2>
+          <h2 id="queue-heading" ref={queueHeadingRef} tabIndex={-1}>Waiting for you{queue.data ? ` (${items.length}${queue.hasNextPage ? '+' : ''})` : ''}</h2>
           {queue.isPending ? <Loading label="Loading the queue…" /> : null}
           {queue.error ? <ErrorMessage error={queue.error} title="The queue could not be loaded" /> : null}
           {queue.data && items.length === 0 ? (
@@ -134,6 +137,7 @@ export function QueuePage() {
           {detail.data && detail.data.request.id === openId ? (
             <RequestDetail
               detail={detail.data}
+              decide={decide}
               headingRef={headingRef}
               confirming={confirmFor === openId}
               setConfirming={(on) => setConfirmFor(on ? openId : null)}

@@ -6,7 +6,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { Loading } from '../components/Loading';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Table } from '../components/Table';
-import { useRequestItems } from './bd-api';
+import { useRequestItems, type Decide } from './bd-api';
 import { templateRules } from './rules-text';
 import { DecisionPanel, type ReasonFocus } from './DecisionPanel';
 
@@ -15,8 +15,9 @@ import { DecisionPanel, type ReasonFocus } from './DecisionPanel';
  * template's rules), to whom, how much in total, the partner's record, and the decision itself.
  * After the decision it stays, following the request's status as the workers issue it.
  */
-export function RequestDetail({ detail, headingRef, confirming, setConfirming, reasonFocus, onDecided }: {
+export function RequestDetail({ detail, decide, headingRef, confirming, setConfirming, reasonFocus, onDecided }: {
   detail: ApprovalDetail;
+  decide: Decide;
   headingRef: Ref<HTMLHeadingElement>;
   confirming: boolean;
   setConfirming: (open: boolean) => void;
@@ -85,6 +86,7 @@ export function RequestDetail({ detail, headingRef, confirming, setConfirming, r
         <DecisionPanel
           key={request.id}
           detail={detail}
+          decide={decide}
           confirming={confirming}
           setConfirming={setConfirming}
           reasonFocus={reasonFocus}

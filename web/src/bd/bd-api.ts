@@ -67,7 +67,11 @@ export function useRequestItems(id: string | null, enabled: boolean) {
   });
 }
 
-/** Approve or reject; afterwards every BD query is refreshed (the request leaves the queue). */
+/**
+ * Approve or reject; afterwards every BD query is refreshed (the request leaves the queue). Use it
+ * in a component that outlives the decision (the page): React Query drops the callbacks given to
+ * mutate() when their component unmounts, and the decision panel goes once the request is decided.
+ */
 export function useDecide() {
   const client = useQueryClient();
   return useMutation({
@@ -75,7 +79,7 @@ export function useDecide() {
       d.action === 'approve'
         ? api.post<IssuanceRequest>(`/v1/issuance-requests/${seg(d.id)}/approve`)
         : api.post<IssuanceRequest>(`/v1/issuance-requests/${seg(d.id)}/reject`, { reason: d.reason }),
-    onSettled: () => client.invalidateQueries({ queryKey: bdKeys.all }),
+    onSettled: () => void client.invalidateQueries({ queryKey: bdKeys.all }),
   });
 }
 
@@ -89,3 +93,5 @@ export function useMyDecisions(outcome: Outcome | undefined) {
     placeholderData: keepPreviousData,
   });
 }
+
+export type Decide = ReturnType<typeof useDecide>;
