@@ -8,6 +8,7 @@ import { ForbiddenError } from '@casl/ability';
 import { logger } from '../logger';
 import { config } from '../config';
 import { authenticate } from '../auth/authenticate';
+import { sessionRoutes } from '../auth/sessions/session.routes';
 import { partnerRoutes } from '../tenancy/partners/partner.routes';
 import { accountRoutes } from '../tenancy/accounts/account.routes';
 import { userRoutes } from '../tenancy/users/user.routes';
@@ -82,7 +83,10 @@ export function createApp({ ds, redis, queues = [] }: AppDeps): Express {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
 
+  // `open` holds the one /v1 route reached without authentication (signing in); `v1` the rest.
+  const open = express.Router();
   const v1 = express.Router();
+  sessionRoutes({ open, v1 }, ds, redis);
   partnerRoutes(v1, ds);
   accountRoutes(v1, ds);
   userRoutes(v1, ds);
@@ -107,7 +111,9 @@ export function createApp({ ds, redis, queues = [] }: AppDeps): Express {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(doc, { customSiteTitle: 'channel-coupons API' }));
 
   if (queues.length) mountQueueDashboard(app, ds, queues);
-  app.use('/v1', express.json({ limit: '2mb', strict: true, type: () => true }), authenticate(ds));
+  app.use('/v1', express.json({ limit: '2mb', strict: true, type: () => true }));
+  app.use(open);
+  app.use('/v1', authenticate(ds));
   app.use(v1);
   app.use((_req, _res, next) => next(new AppError(404, 'not_found', 'no such route')));
   app.use(errorHandler);
