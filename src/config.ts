@@ -54,6 +54,8 @@ const schema = z.object({
   SIGNIN_EMAIL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(900),
   SIGNIN_FAILS_PER_ADDRESS: z.coerce.number().int().min(1).max(100000).default(100),
   SIGNIN_ADDRESS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(3600),
+  // The built web app (index.html and assets/); served when its index.html exists. Default: web/dist.
+  WEB_DIST_DIR: z.string().min(1).optional(),
 });
 
 // Only for development and tests: production must bring its own (checked below).
