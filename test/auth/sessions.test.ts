@@ -367,6 +367,7 @@ describe('web sessions: nothing secret reaches the logs', () => {
       api.child.kill('SIGTERM');
       await api.exited;
       await limits().resetEmail(w.A.pa.email, HERE);
+      await limits().resetAddress(HERE);
     }
   });
 });
