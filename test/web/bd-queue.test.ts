@@ -6,7 +6,7 @@ import { startInProcessWorkers } from '../support/jobs';
 import { createTemplate, ensureProducts } from '../support/coupons-world';
 import { fingerprint } from '../support/db-fingerprint';
 import { expectEveryFieldLabelled, focused, signInThroughForm, useBrowser, waitForFocus, type TrackedPage } from './support/browser';
-import { givePasswords, WEB_PASSWORD } from './support/people';
+import { clearSignInFailures, givePasswords, WEB_PASSWORD } from './support/people';
 
 /**
  * R2, R9 in the browser: the BD's approval queue on the real stack (the suite's express server
@@ -25,6 +25,7 @@ describe('web: the BD approval queue (R2, R9), in Chromium', () => {
     workers = await startInProcessWorkers();
     w = await buildWorld(harness.ds);
     await givePasswords([w.bd]);
+    await clearSignInFailures();
     // As the partner would: a vendor-borne template issued to two of its subaccounts.
     const t = await createTemplate(w.A.pa, { name: 'Spring growth fund', costBearer: 'vendor', faceValue: '5000' });
     const res = await as(w.A.pa.token).post('/v1/issuance-requests', { templateId: t.id, accountIds: [w.A.account, w.A.account2] });

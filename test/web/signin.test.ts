@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { harness } from '../support/harness';
 import { buildWorld, type World } from '../support/world';
 import { expectEveryFieldLabelled, signInThroughForm, useBrowser } from './support/browser';
-import { givePasswords, WEB_PASSWORD } from './support/people';
+import { call } from '../support/http';
+import { BROWSER_ADDRESS, clearSignInFailures, givePasswords, WEB_PASSWORD } from './support/people';
 
 /** Signing in to the web app, and each role landing in its own area (R3) in Chromium. */
 describe('web: signing in, and where each role lands (R3), in Chromium', () => {
@@ -10,7 +11,13 @@ describe('web: signing in, and where each role lands (R3), in Chromium', () => {
   let w: World;
   before(async () => {
     w = await buildWorld(harness.ds);
-    await givePasswords([w.bd, w.A.pa, w.admin]);
+    await givePasswords([w.bd, w.A.pa, w.A.pv, w.admin]);
+  });
+  beforeEach(async () => {
+    await clearSignInFailures();
+  });
+  after(async () => {
+    await clearSignInFailures([w.A.pv.email]);
   });
 
   it('the sign-in form has labelled fields, says what is missing, and says a wrong password is wrong without signing in', async () => {
@@ -32,6 +39,22 @@ describe('web: signing in, and where each role lands (R3), in Chromium', () => {
     expect(await page.getByLabel('Password').inputValue()).to.equal('');
     expect((await t.context.cookies()).map((c) => c.name)).to.not.include('cc_session');
     await web.screenshot(page, 'wrong-password');
+    t.expectNoConsoleErrors();
+  });
+
+  it('too many failed attempts: the form says when to try again, in minutes', async () => {
+    // Five wrong passwords for this email from the browser's address (the limit), through the API.
+    for (let i = 0; i < 5; i++) {
+      expect((await call('POST', '/v1/session', { body: { email: w.A.pv.email, password: `wrong-${i}` } })).status, `attempt ${i + 1} from ${BROWSER_ADDRESS}`).to.equal(401);
+    }
+    const t = await web.newPage();
+    await t.page.goto('/signin');
+    await t.page.getByLabel('Email').fill(w.A.pv.email);
+    await t.page.getByLabel('Password').fill(WEB_PASSWORD);
+    await t.page.getByRole('button', { name: 'Sign in' }).click();
+    await t.page.getByRole('alert').filter({ hasText: 'Too many attempts — try again in 15 minutes.' }).waitFor();
+    expect(new URL(t.page.url()).pathname).to.equal('/signin');
+    await web.screenshot(t.page, 'too-many-attempts');
     t.expectNoConsoleErrors();
   });
 
