@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { harness } from '../support/harness';
-import { as } from '../support/http';
+import { as, call } from '../support/http';
 import { buildWorld, type World } from '../support/world';
 
 /**
@@ -77,5 +77,11 @@ describe('R2 R9 a BD lists its own decisions', () => {
     expect((await as(w.bd.token).get('/v1/approval-decisions?decidedBy=me')).status).to.equal(400);
     expect((await as(w.bd.token).get('/v1/approval-decisions?outcome=cancelled')).status).to.equal(400);
     expect((await as(w.bd.token).get('/v1/approval-decisions?cursor=bm90LWEtY3Vyc29y')).status).to.equal(400);
+  });
+
+  it('is in the OpenAPI document, with its outcome filter', async () => {
+    const op = (await call('GET', '/openapi.json')).body.paths['/v1/approval-decisions']?.get;
+    expect(op, 'GET /v1/approval-decisions').to.be.an('object');
+    expect(op.parameters.map((p: { name: string }) => p.name)).to.include.members(['limit', 'cursor', 'outcome']);
   });
 });
