@@ -58,18 +58,31 @@ describe('web: signing in, and where each role lands (R3), in Chromium', () => {
     t.expectNoConsoleErrors();
   });
 
-  it('R3: after signing in, ?next= brings the BD back to the page it asked for; signing out returns to the form', async () => {
+  it('R3: ?next= brings the BD back to the page it asked for; a session ended elsewhere sends it to the form and back; signing out ends it', async () => {
     const t = await web.newPage();
     const { page } = t;
+    const signInHere = async () => {
+      await page.getByLabel('Email').fill(w.bd.email);
+      await page.getByLabel('Password').fill(WEB_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    };
     await page.goto('/bd/decisions');
     await page.waitForURL(/\/signin\?next=/);
-    await page.getByLabel('Email').fill(w.bd.email);
-    await page.getByLabel('Password').fill(WEB_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInHere();
     await page.getByRole('heading', { level: 1, name: 'My decisions' }).waitFor();
     expect(new URL(page.url()).pathname).to.equal('/bd/decisions');
+
+    // The session ends on the server (as after a password change elsewhere): the next API call is
+    // a 401, and the app asks to sign in again, then returns where the person was going.
+    await harness.ds.query(`UPDATE web_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [w.bd.id]);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Approval queue' }).click();
+    await page.waitForURL((u) => u.pathname === '/signin' && u.searchParams.get('next') === '/bd/queue');
+    await signInHere();
+    await page.getByRole('heading', { level: 1, name: 'Approval queue' }).waitFor();
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL((u) => u.pathname === '/signin');
+    expect((await t.context.cookies()).filter((c) => c.name === 'cc_session' && c.value !== '')).to.deep.equal([]);
     await page.goto('/bd/queue');
     await page.waitForURL((u) => u.pathname === '/signin');
     t.expectNoConsoleErrors();
