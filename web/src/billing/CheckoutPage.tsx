@@ -8,7 +8,7 @@ import { ApiError } from '../api';
 import { formatMoney, MoneyInputError, parseMoneyInput } from '../money';
 import { formatDateTime } from '../time';
 import { usePay, useProducts, useQuote, useUsableCoupons } from './billing-api';
-import { SCENARIOS, type CheckoutBody, type Coupon, type Order, type Product, type Quote, type Scenario } from './billing-types';
+import { SCENARIOS, type CheckoutBody, type Order, type Product, type Quote, type Scenario } from './billing-types';
 import { couponName, productsText, SCENARIO_LABEL } from './coupon-text';
 
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'CNY', 'JPY'];
@@ -71,6 +71,8 @@ export function CheckoutPage() {
   const [quoted, setQuoted] = useState<{ body: CheckoutBody; quote: Quote } | null>(null);
   const [choice, setChoice] = useState('best');
   const [order, setOrder] = useState<Order | null>(null);
+  /** The chosen coupon's name, kept at payment: a used-up coupon leaves the usable list. */
+  const [paidWith, setPaidWith] = useState<string | null>(null);
   /** The submission in flight or last failed, with its key: the same submission reuses the key. */
   const attempt = useRef<{ signature: string; key: string } | null>(null);
   const paying = useRef(false);
@@ -124,6 +126,9 @@ export function CheckoutPage() {
     const signature = JSON.stringify({ body: quoted.body, coupon: choice });
     if (attempt.current?.signature !== signature) attempt.current = { signature, key: crypto.randomUUID() };
     paying.current = true;
+    const picked = choice === 'best' ? quoted.quote.applicable[0]?.couponId : choice === 'none' ? undefined : choice;
+    const pickedCoupon = picked ? usable.data?.get(picked) : undefined;
+    setPaidWith(pickedCoupon ? couponName(pickedCoupon) : null);
     pay.mutate(
       { body: quoted.body, coupon: choice, key: attempt.current.key },
       {
@@ -153,7 +158,7 @@ export function CheckoutPage() {
   return (
     <Page title="Checkout" description="Build a prepaid order, see which coupons apply and what each deducts, then pay.">
       {order ? (
-        <OrderResult order={order} headingRef={orderHeading} coupons={usable.data} onNew={startOver} />
+        <OrderResult order={order} headingRef={orderHeading} couponLabel={paidWith} onNew={startOver} />
       ) : (
         <>
           <form className="form checkout-form" onSubmit={getQuote} noValidate aria-label="Order">
@@ -347,13 +352,12 @@ function ItemFields({ index, item, currency, products, errors, onChange, onRemov
   );
 }
 
-function OrderResult({ order, headingRef, coupons, onNew }: {
+function OrderResult({ order, headingRef, couponLabel, onNew }: {
   order: Order;
   headingRef: React.RefObject<HTMLHeadingElement | null>;
-  coupons?: Map<string, Coupon>;
+  couponLabel: string | null;
   onNew: () => void;
 }) {
-  const c = order.couponId ? coupons?.get(order.couponId) : undefined;
   return (
     <section className="checkout-paid notice" aria-labelledby="checkout-paid-heading" data-order-id={order.id}>
       <h2 id="checkout-paid-heading" ref={headingRef} tabIndex={-1}>Order paid</h2>
@@ -362,7 +366,7 @@ function OrderResult({ order, headingRef, coupons, onNew }: {
         <div><dt>Total</dt><dd><Money minor={order.total} currency={order.currency} /></dd></div>
         <div><dt>Coupon deduction</dt><dd><Money minor={order.couponDeduction} currency={order.currency} /></dd></div>
         <div><dt>Paid in cash</dt><dd><Money minor={order.cash} currency={order.currency} /></dd></div>
-        <div><dt>Coupon</dt><dd>{order.couponId ? (c ? couponName(c) : <Link to={`/billing/coupons/${order.couponId}`}>Coupon {order.couponId.slice(0, 8)}</Link>) : 'none'}</dd></div>
+        <div><dt>Coupon</dt><dd>{order.couponId ? <Link to={`/billing/coupons/${order.couponId}`}>{couponLabel ?? `Coupon ${order.couponId.slice(0, 8)}`}</Link> : 'none'}</dd></div>
       </dl>
       <p>
         <button type="button" className="button button-secondary" onClick={onNew}>New order</button>

@@ -50,7 +50,7 @@ export function StatementPage() {
           </p>
         </div>
       ) : null}
-      <form className="filters billing-filters" aria-label="Statement period" onSubmit={(e) => e.preventDefault()} noValidate>
+      <form className="filters billing-filters" aria-label="Which statement" onSubmit={(e) => e.preventDefault()} noValidate>
         <div className="field">
           <label htmlFor={ids.period}>Period</label>
           <select id={ids.period} value={period} onChange={(e) => setPeriod(e.target.value as Period)}>
