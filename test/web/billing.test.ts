@@ -55,7 +55,7 @@ describe('web: subaccount billing (R13-R30), in Chromium', () => {
   it('R13 R14 R25: finance signs in, sees the wallet with status, balance, validity and terms, filters it, opens a ledger and downloads it', async () => {
     const { page } = fin;
     await signInThroughForm(page, w.A.af.email, WEB_PASSWORD);
-    expect(new URL(page.url()).pathname).to.equal('/billing');
+    await page.waitForURL('**/billing/wallet');
     const row = await expectCouponInWallet(page, { templateName: 'Compute credit' });
     expect(await row.textContent()).to.include('Available').and.include('$50.00').and.include('Cloud Virtual Machine').and.include('Longest subscription: 12 months');
     const welcomeRow = await expectCouponInWallet(page, { templateName: 'Welcome credit' });

@@ -9,7 +9,7 @@ import type { Locator, Page } from 'playwright-core';
 
 /** Opens the wallet and waits for the coupon of that template; resolves with its table row. */
 export async function expectCouponInWallet(page: Page, { templateName }: { templateName: string }): Promise<Locator> {
-  await page.goto('/billing');
+  await page.goto('/billing/wallet');
   await page.getByRole('heading', { level: 1, name: 'Coupon wallet' }).waitFor();
   const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: templateName, exact: true }) }).first();
   await row.waitFor();

@@ -28,13 +28,13 @@ export function CouponPage() {
     return (
       <Page title="Coupon">
         <ErrorMessage error={coupon.error} title="The coupon could not be loaded" />
-        <p><Link to="/billing">Back to the wallet</Link></p>
+        <p><Link to="/billing/wallet">Back to the wallet</Link></p>
       </Page>
     );
   }
   return (
     <Page title={`Coupon: ${couponName(c)}`}>
-      <p><Link to="/billing">Back to the wallet</Link></p>
+      <p><Link to="/billing/wallet">Back to the wallet</Link></p>
       <dl className="facts coupon-facts">
         <div><dt>Status</dt><dd><CouponStatusBadge status={c.status} /></dd></div>
         <div><dt>Balance</dt><dd><Money minor={c.balance} currency={c.currency} /> of <Money minor={c.faceValue} currency={c.currency} /></dd></div>

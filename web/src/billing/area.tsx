@@ -1,3 +1,4 @@
+import { Navigate } from 'react-router';
 import type { AreaModule } from '../areas';
 import { WalletPage } from './WalletPage';
 import { CouponPage } from './CouponPage';
@@ -13,13 +14,15 @@ export const billingArea: AreaModule = {
   basePath: '/billing',
   title: 'Billing',
   nav: [
-    { to: '/billing', label: 'Coupon wallet' },
+    { to: '/billing/wallet', label: 'Coupon wallet' },
     { to: '/billing/checkout', label: 'Checkout' },
     { to: '/billing/orders', label: 'Orders' },
     { to: '/billing/statements', label: 'Statements' },
   ],
   routes: [
-    { index: true, element: <WalletPage /> },
+    // The wallet has its own path so its nav link is not marked current on every billing page.
+    { index: true, element: <Navigate to="wallet" replace /> },
+    { path: 'wallet', element: <WalletPage /> },
     { path: 'coupons/:couponId', element: <CouponPage /> },
     { path: 'checkout', element: <CheckoutPage /> },
     { path: 'orders', element: <OrdersPage /> },
