@@ -55,6 +55,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** A 401 is an expected answer here (signing in, asking whether there is a session): no redirect. */
   expectUnauthorized?: boolean;
+  /** Extra request headers (e.g. `Idempotency-Key`); they never replace accept, content-type or CSRF. */
+  headers?: Record<string, string>;
 }
 
 function url(path: string, query?: Query): string {
@@ -97,7 +99,7 @@ async function toApiError(res: Response): Promise<ApiError> {
 
 /** One request; resolves with the parsed JSON body (undefined for 204), rejects with ApiError. */
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { ...opts.headers, accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (UNSAFE.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
@@ -124,7 +126,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body }),
+  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>('POST', path, { body, headers }),
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body }),
   delete: <T = void>(path: string) => request<T>('DELETE', path),
