@@ -50,7 +50,7 @@ const ROUTES: WriteRoute[] = [
   { name: 'create token', method: 'POST', path: (w) => `/v1/users/${w.A.po.id}/tokens`, valid: () => ({ name: 'ci' }), typeField: 'name', longField: 'name' },
   { name: 'revoke token', method: 'POST', path: (w) => `/v1/tokens/${w.A.po.tokenId}/revoke`, valid: () => ({}) },
   { name: 'create product', method: 'POST', path: () => '/v1/products', valid: () => ({ code: `p${Date.now()}`, name: 'P', category: 'c' }), typeField: 'refundable', longField: 'name', admin: true },
-  { name: 'update product', method: 'PATCH', path: () => '/v1/products/cvm', valid: () => ({ name: 'CVM' }), typeField: 'marketplace', longField: 'category', admin: true },
+  { name: 'update product', method: 'PATCH', path: () => '/v1/products/cvm', valid: () => ({ name: 'Cloud Virtual Machine' }), typeField: 'marketplace', longField: 'category', admin: true },
   { name: 'set budget', method: 'PUT', path: (w) => `/v1/partners/${w.A.partner}/budgets/USD`, valid: () => ({ amount: '1000' }), typeField: 'amount', admin: true },
   { name: 'create template', method: 'POST', path: () => '/v1/templates', valid: () => templateBody(), typeField: 'faceValue', longField: 'name' },
   { name: 'update template', method: 'PATCH', path: (w) => `/v1/templates/${w.A.tplD}`, valid: () => ({ name: 'T2' }), typeField: 'description', longField: 'description' },
