@@ -81,7 +81,7 @@ describe('R24 partner coupon deductions per month (JSON for charts)', () => {
 
   it('R24: the endpoint is in the OpenAPI document', async () => {
     const op = (await call('GET', '/openapi.json')).body.paths['/v1/partners/{id}/coupon-deductions']?.get;
-    expect(op, 'documented').to.exist;
+    expect(op, 'documented').to.not.equal(undefined);
     expect(op.parameters.map((p: { name: string }) => p.name)).to.include.members(['id', 'from', 'to', 'accountId']);
   });
 });
