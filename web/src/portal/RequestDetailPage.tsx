@@ -20,7 +20,7 @@ export function RequestDetailPage() {
   const request = useRequest(id);
   const r = request.data;
   const settling = r ? isSettling(r) : false;
-  const items = useRequestItems(id, settling);
+  const items = useRequestItems(id, r?.status, settling);
   const history = useRequestHistory(id, r?.status);
   const templates = useTemplates('');
   const template = templates.data?.pages.flatMap((p) => p.items).find((t) => t.id === r?.templateId);

@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { Link } from 'react-router';
 import type { AreaModule } from '../areas';
 import { Page } from '../components/Page';
@@ -8,7 +9,10 @@ import { NewTemplatePage } from './NewTemplatePage';
 import { IssuePage } from './IssuePage';
 import { RequestsPage } from './RequestsPage';
 import { RequestDetailPage } from './RequestDetailPage';
-import { UsagePage } from './UsagePage';
+import { Loading } from '../components/Loading';
+
+// The usage page carries the chart library (recharts): loaded only when the page is opened.
+const UsagePage = lazy(() => import('./UsagePage').then((m) => ({ default: m.UsagePage })));
 
 // The distributor portal (partner_admin, partner_operator, partner_viewer; tier-1 distributors and
 // tier-2 resellers). What a role may do is the API's decision (CASL): the pages show its refusals.
@@ -47,6 +51,6 @@ export const portalArea: AreaModule = {
     { path: 'templates', element: <TemplatesPage /> },
     { path: 'templates/new', element: <NewTemplatePage /> },
     { path: 'accounts', element: <AccountsPage /> },
-    { path: 'usage', element: <UsagePage /> },
+    { path: 'usage', element: <Suspense fallback={<Loading label="Loading the usage page…" />}><UsagePage /></Suspense> },
   ],
 };

@@ -86,10 +86,12 @@ export function useRequest(id: string) {
 }
 
 /** Per subaccount: the coupon or why it failed (R12); re-read while the request is being issued. */
-export function useRequestItems(id: string, settling: boolean) {
+export function useRequestItems(id: string, status: RequestStatus | undefined, settling: boolean) {
   return useQuery({
-    queryKey: portalKeys.items(id),
+    // The status is in the key: the last read while issuing may predate the last coupon.
+    queryKey: [...portalKeys.items(id), status ?? ''],
     queryFn: ({ signal }) => api.get<Page<IssuanceItem>>(`/v1/issuance-requests/${seg(id)}/items`, { limit: 200 }, signal),
+    placeholderData: keepPreviousData,
     refetchInterval: settling ? POLL_MS : false,
   });
 }
@@ -99,6 +101,7 @@ export function useRequestHistory(id: string, status: string | undefined) {
     // The status is in the key so a change of status re-reads the history.
     queryKey: [...portalKeys.history(id), status ?? ''],
     queryFn: ({ signal }) => api.get<{ items: AuditEvent[] }>(`/v1/issuance-requests/${seg(id)}/history`, undefined, signal),
+    placeholderData: keepPreviousData,
   });
 }
 
