@@ -11,6 +11,7 @@ import { toBigInt } from '../shared/money';
 import { Account } from '../tenancy/accounts/account.entity';
 import { Partner } from '../tenancy/partners/partner.entity';
 import { statementRefunds } from '../refunds/refund-statement';
+import { couponDeductionRoutes } from './coupon-deductions';
 
 /**
  * R24: an account's daily or monthly statement: every pay-as-you-go bill of the period and every
@@ -148,4 +149,5 @@ export function statementRoutes(r: Router, ds: DataSource): void {
     params: z.strictObject({ id: Id }), query: ReportQuery, response: z.unknown(),
     handler: (ctx, { params, query }, res) => partnerReport(ctx, params.id, query, res),
   });
+  couponDeductionRoutes(r, ds);
 }

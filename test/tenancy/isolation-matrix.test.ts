@@ -85,6 +85,7 @@ const CASES: Case[] = [
   { name: 'settle bill', method: 'POST', path: (t, r) => `/v1/bills/${billOf(t, r)}/settle`, own: row([200, 404, 403, 403, 403, 403, 403, 403, 404]) },
   { name: 'account statement', method: 'GET', path: (t, r) => `/v1/accounts/${accountOf(t, r)}/statement?period=monthly&date=${MONTH}`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 403]) },
   { name: 'partner coupon report', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/coupon-report?month=${MONTH}`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
+  { name: 'partner coupon deductions', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/coupon-deductions?from=${MONTH}&to=${MONTH}`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
   // Budgets (R5): the platform admin sets them; the partner reads its own.
   { name: 'read budgets', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
   // Offline codes (R31): the issuing partner generates (once, approved requests only) and lists a

@@ -1,0 +1,181 @@
+import { useDeferredValue, useId, useRef, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Page } from '../components/Page';
+import { Loading } from '../components/Loading';
+import { EmptyState } from '../components/EmptyState';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { Money } from '../components/Money';
+import { formatMoney } from '../money';
+import { useAccounts, useSubmitRequest, useTemplates } from './portal-api';
+import { COST_BEARER, totalFaceValue, validityText } from './labels';
+import type { Account } from './portal-types';
+
+/**
+ * Issue a template to chosen subaccounts (R5-R9): pick a template, search and tick accounts (the
+ * selection survives new searches), see the total face value before sending. A vendor-borne request
+ * goes to the BD's queue; a partner-borne one is issued by the workers straight away.
+ */
+export function IssuePage() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const templates = useTemplates('active');
+  const [templateId, setTemplateId] = useState(params.get('template') ?? '');
+  const [search, setSearch] = useState('');
+  const q = useDeferredValue(search);
+  const accounts = useAccounts(q, '', 100);
+  const [selected, setSelected] = useState<Map<string, string>>(new Map());
+  const [problems, setProblems] = useState<{ template?: string; accounts?: string }>({});
+  const submit = useSubmitRequest();
+  const errorRef = useRef<HTMLDivElement>(null);
+  const ids = { template: useId(), search: useId(), all: useId(), count: useId() };
+
+  const templateList = templates.data?.pages.flatMap((p) => p.items) ?? [];
+  const template = templateList.find((t) => t.id === templateId);
+  const visible: Account[] = accounts.data?.pages.flatMap((p) => p.items) ?? [];
+  const allVisibleSelected = visible.length > 0 && visible.every((a) => selected.has(a.id));
+
+  const toggle = (a: Account, on: boolean) =>
+    setSelected((prev) => {
+      const next = new Map(prev);
+      if (on) next.set(a.id, a.name);
+      else next.delete(a.id);
+      return next;
+    });
+  const toggleVisible = (on: boolean) =>
+    setSelected((prev) => {
+      const next = new Map(prev);
+      for (const a of visible) {
+        if (on) next.set(a.id, a.name);
+        else next.delete(a.id);
+      }
+      return next;
+    });
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const p: typeof problems = {};
+    if (!template) p.template = 'Choose the template to issue.';
+    if (selected.size === 0) p.accounts = 'Select at least one subaccount.';
+    setProblems(p);
+    if (p.template || p.accounts) return;
+    submit.mutate(
+      { templateId, accountIds: [...selected.keys()] },
+      {
+        onSuccess: (r) => void navigate(`/portal/requests/${encodeURIComponent(r.id)}`, { state: { submitted: true } }),
+        onError: () => errorRef.current?.focus(),
+      },
+    );
+  }
+
+  const total = template ? totalFaceValue(template.faceValue, selected.size) : null;
+
+  return (
+    <Page title="Issue coupons" description={<p>Issue one template to many of your subaccounts at once.</p>}>
+      <form className="form issue-form" noValidate onSubmit={onSubmit} aria-describedby={ids.count}>
+        <div className="field">
+          <label htmlFor={ids.template}>Template</label>
+          {templates.isPending ? <Loading label="Loading templates…" /> : null}
+          {templates.error ? <ErrorMessage error={templates.error} title="Templates could not be loaded" /> : null}
+          <select
+            id={ids.template}
+            value={templateId}
+            onChange={(e) => setTemplateId(e.target.value)}
+            aria-invalid={problems.template ? true : undefined}
+            aria-describedby={problems.template ? `${ids.template}-error` : `${ids.template}-help`}
+          >
+            <option value="">Choose a template…</option>
+            {templateList.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name} ({formatMoney(t.faceValue, t.currency)}, {t.costBearer}-borne)
+              </option>
+            ))}
+          </select>
+          {problems.template ? (
+            <p className="field-error" id={`${ids.template}-error`}>{problems.template}</p>
+          ) : (
+            <p className="field-help" id={`${ids.template}-help`}>
+              {template ? (
+                <>
+                  <Money minor={template.faceValue} currency={template.currency} /> each · {COST_BEARER[template.costBearer]} ·{' '}
+                  {validityText(template.validity)}
+                </>
+              ) : templates.data && templateList.length === 0 ? (
+                <>No active template yet: <Link to="/portal/templates/new">create one</Link>.</>
+              ) : (
+                'Only active templates can be issued.'
+              )}
+            </p>
+          )}
+        </div>
+
+        <fieldset className="account-picker">
+          <legend>Subaccounts</legend>
+          <div className="field">
+            <label htmlFor={ids.search}>Search subaccounts by name</label>
+            <input id={ids.search} type="search" value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" />
+          </div>
+          {accounts.isPending ? <Loading label="Loading subaccounts…" /> : null}
+          {accounts.error ? <ErrorMessage error={accounts.error} title="Subaccounts could not be loaded" /> : null}
+          {accounts.data && visible.length === 0 ? <EmptyState title={q ? `No subaccount name contains "${q}"` : 'You have no subaccounts yet'} /> : null}
+          {visible.length > 0 ? (
+            <>
+              <div className="field-inline select-all">
+                <input id={ids.all} type="checkbox" checked={allVisibleSelected} onChange={(e) => toggleVisible(e.target.checked)} />
+                <label htmlFor={ids.all}>Select all {visible.length} shown</label>
+              </div>
+              <ul className="account-options">
+                {visible.map((a) => (
+                  <li key={a.id} className="field-inline">
+                    <input
+                      id={`pick-${a.id}`}
+                      type="checkbox"
+                      checked={selected.has(a.id)}
+                      disabled={a.status !== 'active'}
+                      onChange={(e) => toggle(a, e.target.checked)}
+                    />
+                    <label htmlFor={`pick-${a.id}`}>
+                      {a.name} <span className="hint">({a.kind}{a.status !== 'active' ? ', deactivated' : ''})</span>
+                    </label>
+                  </li>
+                ))}
+              </ul>
+              {accounts.hasNextPage ? (
+                <button type="button" className="button button-secondary" disabled={accounts.isFetchingNextPage} onClick={() => void accounts.fetchNextPage()}>
+                  {accounts.isFetchingNextPage ? 'Loading…' : 'Show more subaccounts'}
+                </button>
+              ) : null}
+            </>
+          ) : null}
+          {problems.accounts ? <p className="field-error">{problems.accounts}</p> : null}
+        </fieldset>
+
+        <div className="issue-summary" id={ids.count} aria-live="polite">
+          <p>
+            <strong className="selected-count">{selected.size} {selected.size === 1 ? 'subaccount' : 'subaccounts'} selected</strong>
+            {selected.size > 0 ? (
+              <button type="button" className="button button-secondary button-small" onClick={() => setSelected(new Map())}>
+                Clear selection
+              </button>
+            ) : null}
+          </p>
+          {template && total !== null ? (
+            <p className="issue-total">
+              Total face value: <Money minor={total} currency={template.currency} />{' '}
+              <span className="hint">
+                ({selected.size} × <Money minor={template.faceValue} currency={template.currency} />)
+              </span>
+            </p>
+          ) : null}
+          {template?.costBearer === 'vendor' ? <p className="hint">Vendor-borne: the request waits for your BD's approval before anything is issued.</p> : null}
+        </div>
+
+        <div ref={errorRef} tabIndex={-1}>
+          {submit.error ? <ErrorMessage error={submit.error} title="The request was refused" /> : null}
+        </div>
+        <button type="submit" className="button button-primary" disabled={submit.isPending}>
+          {submit.isPending ? 'Submitting…' : 'Submit request'}
+        </button>
+      </form>
+    </Page>
+  );
+}

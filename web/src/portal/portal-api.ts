@@ -1,0 +1,142 @@
+// The portal's data: React Query hooks over the partner's /v1 routes. Keys start with 'portal' so
+// one invalidation refreshes the view after a change (a new template, a request submitted or cancelled).
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, seg } from '../api';
+import type {
+  Account, AuditEvent, Deductions, IssuanceItem, IssuanceRequest, Page, PortalTemplate, Product, RequestStatus,
+} from './portal-types';
+
+export const portalKeys = {
+  all: ['portal'] as const,
+  accounts: (q: string, kind: string) => ['portal', 'accounts', q, kind] as const,
+  templates: (status: string) => ['portal', 'templates', status] as const,
+  products: ['portal', 'products'] as const,
+  requests: (status: string) => ['portal', 'requests', status] as const,
+  request: (id: string) => ['portal', 'request', id] as const,
+  items: (id: string) => ['portal', 'items', id] as const,
+  history: (id: string) => ['portal', 'history', id] as const,
+  deductions: (partnerId: string, from: string, to: string, accountId: string) => ['portal', 'deductions', partnerId, from, to, accountId] as const,
+};
+
+export const ACCOUNTS_PAGE = 25;
+
+/** The partner's subaccounts, name contains `q`, of one kind or both; more pages on demand. */
+export function useAccounts(q: string, kind: '' | 'customer' | 'reseller', limit = ACCOUNTS_PAGE) {
+  return useInfiniteQuery({
+    queryKey: [...portalKeys.accounts(q, kind), limit],
+    queryFn: ({ pageParam, signal }) =>
+      api.get<Page<Account>>('/v1/accounts', { q: q.trim() || undefined, kind: kind || undefined, limit, cursor: pageParam }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useTemplates(status: '' | 'active' | 'archived') {
+  return useInfiniteQuery({
+    queryKey: portalKeys.templates(status),
+    queryFn: ({ pageParam, signal }) =>
+      api.get<Page<PortalTemplate>>('/v1/templates', { status: status || undefined, limit: 100, cursor: pageParam }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useProducts() {
+  return useQuery({
+    queryKey: portalKeys.products,
+    queryFn: ({ signal }) => api.get<{ items: Product[] }>('/v1/products', undefined, signal),
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useCreateTemplate() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Record<string, unknown>) => api.post<PortalTemplate>('/v1/templates', body),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['portal', 'templates'] }),
+  });
+}
+
+/** Statuses in which the workers still have something to do: the lists poll while one is shown. */
+export const SETTLING: RequestStatus[] = ['submitted', 'approved', 'issuing'];
+export const isSettling = (r: IssuanceRequest) => SETTLING.includes(r.status);
+const POLL_MS = 1000;
+
+/** The partner's requests, newest first; re-read every second only while one of them is being issued. */
+export function useRequests(status: '' | RequestStatus) {
+  return useInfiniteQuery({
+    queryKey: portalKeys.requests(status),
+    queryFn: ({ pageParam, signal }) =>
+      api.get<Page<IssuanceRequest>>('/v1/issuance-requests', { status: status || undefined, limit: 50, cursor: pageParam }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.items.some(isSettling)) ? POLL_MS : false),
+  });
+}
+
+export function useRequest(id: string) {
+  return useQuery({
+    queryKey: portalKeys.request(id),
+    queryFn: ({ signal }) => api.get<IssuanceRequest>(`/v1/issuance-requests/${seg(id)}`, undefined, signal),
+    refetchInterval: (q) => (q.state.data && isSettling(q.state.data) ? POLL_MS : false),
+  });
+}
+
+/** Per subaccount: the coupon or why it failed (R12); re-read while the request is being issued. */
+export function useRequestItems(id: string, status: RequestStatus | undefined, settling: boolean) {
+  return useQuery({
+    // The status is in the key: the last read while issuing may predate the last coupon.
+    queryKey: [...portalKeys.items(id), status ?? ''],
+    queryFn: ({ signal }) => api.get<Page<IssuanceItem>>(`/v1/issuance-requests/${seg(id)}/items`, { limit: 200 }, signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: settling ? POLL_MS : false,
+  });
+}
+
+export function useRequestHistory(id: string, status: string | undefined) {
+  return useQuery({
+    // The status is in the key so a change of status re-reads the history.
+    queryKey: [...portalKeys.history(id), status ?? ''],
+    queryFn: ({ signal }) => api.get<{ items: AuditEvent[] }>(`/v1/issuance-requests/${seg(id)}/history`, undefined, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useSubmitRequest() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { templateId: string; accountIds: string[] }) => api.post<IssuanceRequest>('/v1/issuance-requests', body),
+    onSuccess: () => void client.invalidateQueries({ queryKey: portalKeys.all }),
+  });
+}
+
+export function useCancelRequest() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.post<IssuanceRequest>(`/v1/issuance-requests/${seg(id)}/cancel`),
+    onSettled: () => void client.invalidateQueries({ queryKey: portalKeys.all }),
+  });
+}
+
+export function useDeductions(partnerId: string, from: string, to: string, accountId: string) {
+  return useQuery({
+    queryKey: portalKeys.deductions(partnerId, from, to, accountId),
+    queryFn: ({ signal }) =>
+      api.get<Deductions>(`/v1/partners/${seg(partnerId)}/coupon-deductions`, { from, to, accountId: accountId || undefined }, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** A GET download the browser fetches itself (the session cookie goes with it). */
+export function couponReportCsv(partnerId: string, month: string): string {
+  return `/v1/partners/${seg(partnerId)}/coupon-report?month=${encodeURIComponent(month)}&format=csv`;
+}
+export function statementCsv(accountId: string, month: string): string {
+  return `/v1/accounts/${seg(accountId)}/statement?period=monthly&date=${encodeURIComponent(month)}&format=csv`;
+}
+export function couponLedgerCsv(couponId: string): string {
+  return `/v1/coupons/${seg(couponId)}/ledger.csv`;
+}
