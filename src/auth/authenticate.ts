@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { unauthenticated } from '../http/errors';
 import { pooled } from '../db/prepared';
-import { defineAbilityFor, type AppAbility } from './abilities';
+import { abilityFor, type AppAbility } from './abilities';
 import type { Actor } from './actor';
 import { hashToken, TOKEN_PATTERN } from './tokens/token-secret';
 import type { Role } from '../tenancy/users/user.entity';
@@ -93,7 +93,7 @@ function actorOf(row: TokenRow | undefined): Actor {
 /** Establishes the request's Actor and ability (res.locals) from its token row, or throws 401. */
 export function establishActor(req: Request, res: Response, row: TokenRow | undefined): { actor: Actor; ability: AppAbility } {
   const actor = actorOf(row);
-  const ability = defineAbilityFor(actor);
+  const ability = abilityFor(actor);
   res.locals.actor = actor;
   res.locals.ability = ability;
   req.log?.setBindings?.({ userId: actor.userId, role: actor.role });
