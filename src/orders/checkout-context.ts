@@ -81,17 +81,26 @@ export async function checkoutContext(
   return judgeable(ctx, body, action, { tenantId: first.acct_tenant, id: first.acct_id, partnerId: first.acct_partner }, codes, rows);
 }
 
-/** The Account columns a CASL rule may name, as `"acct.<property>"` result columns of alias `a`. */
-let accountColumns: { sql: string; properties: string[] } | undefined;
-function accountSubjectColumns(ctx: TokenCtx) {
-  if (!accountColumns) {
+/**
+ * The authenticating statement, built once: the Account columns a CASL rule may name come back as
+ * `"acct.<property>"` (their list depends on the entity metadata, hence not a module constant).
+ */
+let authenticating: { sql: string; properties: string[] } | undefined;
+function authenticatingStatement(ctx: TokenCtx) {
+  if (!authenticating) {
     const cols = ctx.ds.getMetadata(Account).columns;
-    accountColumns = {
-      sql: cols.map((c) => `a."${c.databaseName}" AS "acct.${c.propertyName}"`).join(', '),
+    authenticating = {
+      sql: `WITH ${tokenLookupCtes('$1')}
+     SELECT ${tokenColumns('tok.')}, ${cols.map((c) => `a."${c.databaseName}" AS "acct.${c.propertyName}"`).join(', ')},
+            ${catalogAndOverdue('$3')},
+            c.*
+       FROM hit
+       LEFT JOIN accounts a ON hit.active AND a.id = coalesce($2::uuid, hit.account_id)
+       ${spendable('$4', '$5', false)}`,
       properties: cols.map((c) => c.propertyName),
     };
   }
-  return accountColumns;
+  return authenticating;
 }
 
 /**
@@ -110,22 +119,15 @@ export async function authenticatedCheckoutContext(
   choice: Omit<CouponChoice, 'lock'>,
 ): Promise<{ ctx: Ctx; checkout: CheckoutContext }> {
   const codes = [...new Set(body.items.map((i) => i.productCode))];
-  const subject = accountSubjectColumns(tctx);
-  const rows: (SnapshotRow & Record<string, unknown>)[] = await sql(
-    `WITH ${tokenLookupCtes('$1')}
-     SELECT ${tokenColumns('tok.')}, ${subject.sql},
-            ${catalogAndOverdue('$3')},
-            c.*
-       FROM hit
-       LEFT JOIN accounts a ON hit.active AND a.id = coalesce($2::uuid, hit.account_id)
-       ${spendable('$4', '$5', false)}`,
-    [tctx.tokenHash, body.accountId ?? null, codes, choice.couponId ?? null, choice.onlyUsable],
-  );
+  const statement = authenticatingStatement(tctx);
+  const rows: (SnapshotRow & Record<string, unknown>)[] = await sql(statement.sql, [
+    tctx.tokenHash, body.accountId ?? null, codes, choice.couponId ?? null, choice.onlyUsable,
+  ]);
   const ctx = tctx.authenticated(tokenRowOf(rows[0], 'tok.'));
   if (!body.accountId && !ctx.actor.accountId) throw accountRequired();
   const first = rows[0];
   if (first['acct.id'] === null) throw notFound('account');
-  const account = Object.fromEntries(subject.properties.map((p) => [p, first[`acct.${p}`]]));
+  const account = Object.fromEntries(statement.properties.map((p) => [p, first[`acct.${p}`]]));
   if (!ctx.ability.can('read', subjectOf('Account', account))) throw notFound('account');
   const paying = { tenantId: first['acct.tenantId'] as string, id: first['acct.id'] as string, partnerId: first['acct.partnerId'] as string };
   return { ctx, checkout: judgeable(ctx, body, action, paying, codes, rows) };
