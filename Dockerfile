@@ -13,7 +13,8 @@
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # ---------------------------------------------------------------------------------------------
-# build: every dependency (dev included), typecheck, and the web front end if there is one.
+# build: every dependency (dev included), typecheck, and the web app (web/ -> web/dist, which the
+# API serves at /; the runtime image gets only the built files, not web/'s sources).
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 ENV SCARF_ANALYTICS=false \
@@ -26,12 +27,14 @@ COPY package.json package-lock.json ./
 RUN npm ci
 
 COPY . .
-# /out gets exactly what the runtime stage needs; web/dist only when a web build produced it.
+# /out gets exactly what the runtime stage needs. The web build must produce web/dist/index.html:
+# an image without it would serve the API alone, silently.
 RUN npm run typecheck \
- && npm run build:web --if-present \
- && mkdir -p /out \
+ && npm run web:build \
+ && test -f web/dist/index.html \
+ && mkdir -p /out/web \
  && cp -R tsconfig.json ormconfig.ts src workers migrations /out/ \
- && if [ -d web/dist ]; then mkdir -p /out/web && cp -R web/dist /out/web/dist; fi
+ && cp -R web/dist /out/web/dist
 
 # ---------------------------------------------------------------------------------------------
 # runtime: production dependencies only, non-root.

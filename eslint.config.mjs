@@ -1,26 +1,44 @@
 // Lint: the recommended TypeScript rules plus the type-aware ones that matter for money code
-// (a floating promise is a lost write; a misused promise is an unhandled rejection).
+// (a floating promise is a lost write; a misused promise is an unhandled rejection). The web app
+// (web/src, typed by web/tsconfig.json, which the project service finds on its own) adds React's
+// rules of hooks and the React Compiler's checks.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const moneyAndTestRules = [
+  { selector: "CallExpression[callee.property.name='toFixed']", message: 'Money is integer minor units: never toFixed.' },
+  { selector: "CallExpression[callee.name='parseFloat']", message: 'Money is integer minor units: never parseFloat.' },
+  { selector: "MemberExpression[object.name='it'][property.name=/^(only|skip)$/]", message: 'No focused or skipped tests.' },
+  { selector: "MemberExpression[object.name='describe'][property.name=/^(only|skip)$/]", message: 'No focused or skipped tests.' },
+];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.local/**', 'dist/**', 'web/dist/**'] },
+  { ignores: ['node_modules/**', '.local/**', 'dist/**', 'web/dist/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.mts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', ...moneyAndTestRules],
+    },
+  },
+  {
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    ...reactHooks.configs.flat.recommended,
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      'react-hooks/exhaustive-deps': 'error',
+      // In the browser too, an amount never becomes a float.
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.property.name='toFixed']", message: 'Money is integer minor units: never toFixed.' },
-        { selector: "CallExpression[callee.name='parseFloat']", message: 'Money is integer minor units: never parseFloat.' },
-        { selector: "MemberExpression[object.name='it'][property.name=/^(only|skip)$/]", message: 'No focused or skipped tests.' },
-        { selector: "MemberExpression[object.name='describe'][property.name=/^(only|skip)$/]", message: 'No focused or skipped tests.' },
+        ...moneyAndTestRules,
+        { selector: "CallExpression[callee.object.name='Number'][callee.property.name='parseFloat']", message: 'Money is integer minor units: never parseFloat.' },
       ],
     },
   },

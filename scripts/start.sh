@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Quick start: install, provision PostgreSQL + Redis (scripts/services.sh, unless DATABASE_URL /
-# REDIS_URL are set), migrate, seed the demo, then run the API and the workers until Ctrl-C or
-# until one of them exits. Node is started directly (not through npm) so signals reach it.
+# Quick start: install, build the web app (web/dist, served by the API at /), provision PostgreSQL +
+# Redis (scripts/services.sh, unless DATABASE_URL / REDIS_URL are set), migrate, seed the demo, then
+# run the API and the workers until Ctrl-C or until one of them exits. Node is started directly (not
+# through npm) so signals reach it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
 bash scripts/install-deps.sh
+bash scripts/build-web.sh
 
 exec bash scripts/services.sh bash -c '
   set -euo pipefail

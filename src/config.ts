@@ -42,6 +42,20 @@ const schema = z.object({
   // How many reverse proxies in front of the API set X-Forwarded-For; 0 (default): the client
   // address is the socket's peer. Too high a number lets clients choose their own address.
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  // Web sessions (cookie cc_session): signed out after this long without a request, and at the
+  // latest this long after signing in (the cookie's Max-Age).
+  SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(12 * 3600),
+  SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(90 * 24 * 3600).default(7 * 24 * 3600),
+  // The session cookie's Secure flag. Browsers accept Secure cookies from http://localhost and
+  // http://127.0.0.1 too, so only a plain-http deployment on another host needs false.
+  COOKIE_SECURE: bool.default(true),
+  // Failed sign-ins allowed per (email, client address) and per client address, each in its window.
+  SIGNIN_FAILS_PER_EMAIL: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGNIN_EMAIL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(900),
+  SIGNIN_FAILS_PER_ADDRESS: z.coerce.number().int().min(1).max(100000).default(100),
+  SIGNIN_ADDRESS_WINDOW_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).default(3600),
+  // The built web app (index.html and assets/); served when its index.html exists. Default: web/dist.
+  WEB_DIST_DIR: z.string().min(1).optional(),
 });
 
 // Only for development and tests: production must bring its own (checked below).

@@ -3,7 +3,7 @@ import { config } from './config';
 import { logger } from './logger';
 import { createDataSource } from './db/data-source';
 import { createApp } from './http/app';
-import { openQueues, redisConnection } from './jobs/queues';
+import { openQueues, redisConnection, redisReady } from './jobs/queues';
 import { ensureBootstrapAdmin } from './tenancy/bootstrap-admin';
 import { exitOnConfigError } from './shared/exit-on-config-error';
 
@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   const cfg = exitOnConfigError(config);
   const ds = await createDataSource(cfg.DATABASE_URL, cfg.DB_POOL_SIZE).initialize();
   const redis = redisConnection(cfg.REDIS_URL, { forWorker: false });
+  await redisReady(redis); // listen only once Redis answers: sign-in limits and queues need it
   const admin = await ensureBootstrapAdmin(ds, cfg);
   if (admin.token) {
     process.stdout.write(`\nFirst platform admin ${admin.email}; token (shown once): ${admin.token}\n\n`);

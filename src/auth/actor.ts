@@ -10,3 +10,9 @@ export interface Actor {
   readonly accountId: string | null;
   readonly bdTenantIds: readonly string[]; // for a BD: the tier-1 partners assigned to them
 }
+
+/** The web session a request was signed with (its cc_session cookie); absent for bearer tokens. */
+export interface SessionRef {
+  readonly id: string;
+  readonly csrfToken: string;
+}

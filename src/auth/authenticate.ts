@@ -1,23 +1,16 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { unauthenticated } from '../http/errors';
+import { AppError, unauthenticated } from '../http/errors';
 import { pooled } from '../db/prepared';
+import { config } from '../config';
 import { abilityFor, type AppAbility } from './abilities';
-import type { Actor } from './actor';
+import type { Actor, SessionRef } from './actor';
 import { hashToken, TOKEN_PATTERN } from './tokens/token-secret';
-import type { Role } from '../tenancy/users/user.entity';
+import { ACCESS_COLUMNS, ACCESS_JOINS, ACCESS_NAMES, actorFromRow, type AccessRow } from './user-access';
+import { CSRF_HEADER, sameSecret, SESSION_SECRET_PATTERN, sessionCookieOf } from './sessions/session-cookie';
 
 /** What the token lookup answers: the token's user and everything the user's access hangs on. */
-export interface TokenRow {
-  user_id: string;
-  role: Role;
-  tenant_id: string | null;
-  partner_id: string | null;
-  account_id: string | null;
-  partner_tier: number | null;
-  bd_tenant_ids: string[] | null;
-  active: boolean;
-}
+export type TokenRow = AccessRow;
 
 /**
  * The token lookup as two CTEs, `hit` (the token, its user and everything the user's access hangs
@@ -28,18 +21,10 @@ export interface TokenRow {
  */
 export function tokenLookupCtes(hash: string): string {
   return `hit AS (
-    SELECT t.id AS token_id, t.last_used_at, u.id AS user_id, u.role, u.tenant_id, u.partner_id, u.account_id,
-           p.tier AS partner_tier,
-           (u.status = 'active' AND coalesce(p.status, 'active') = 'active'
-             AND coalesce(root.status, 'active') = 'active' AND coalesce(a.status, 'active') = 'active') AS active,
-           CASE WHEN u.role = 'bd' THEN
-             ARRAY(SELECT bp.id FROM partners bp WHERE bp.bd_user_id = u.id AND bp.tier = 1 ORDER BY bp.id)
-           END AS bd_tenant_ids
+    SELECT t.id AS token_id, t.last_used_at, ${ACCESS_COLUMNS}
       FROM api_tokens t
       JOIN users u ON u.id = t.user_id
-      LEFT JOIN partners p ON p.tenant_id = u.tenant_id AND p.id = u.partner_id
-      LEFT JOIN partners root ON root.tenant_id = u.tenant_id AND root.id = u.tenant_id
-      LEFT JOIN accounts a ON a.tenant_id = u.tenant_id AND a.id = u.account_id
+      ${ACCESS_JOINS}
      WHERE t.token_hash = ${hash} AND t.revoked_at IS NULL
   ), touch AS (
     UPDATE api_tokens SET last_used_at = now()
@@ -49,7 +34,7 @@ export function tokenLookupCtes(hash: string): string {
   )`;
 }
 
-const TOKEN_FIELDS = ['user_id', 'role', 'tenant_id', 'partner_id', 'account_id', 'partner_tier', 'bd_tenant_ids', 'active'] as const;
+const TOKEN_FIELDS = ACCESS_NAMES.split(', ') as (keyof AccessRow)[];
 
 /**
  * The TokenRow columns of `hit`, for a statement that embeds `tokenLookupCtes`; with a prefix when
@@ -64,43 +49,50 @@ export function tokenRowOf(row: Record<string, unknown> | undefined, prefix: str
   return row && (Object.fromEntries(TOKEN_FIELDS.map((f) => [f, row[prefix + f]])) as unknown as TokenRow);
 }
 
-const LOOKUP = `WITH ${tokenLookupCtes('$1')} SELECT ${tokenColumns()} FROM hit`;
+const TOKEN_LOOKUP = `WITH ${tokenLookupCtes('$1')} SELECT ${tokenColumns()} FROM hit`;
 
-/** The token's hash from the Authorization header; a missing or malformed one is 401. */
-function bearerTokenHash(req: Request): Buffer {
-  const header = req.headers.authorization;
-  if (!header) throw unauthenticated('missing bearer token');
-  const match = /^Bearer (\S+)$/.exec(header);
-  if (!match || !TOKEN_PATTERN.test(match[1])) throw unauthenticated('malformed bearer token');
-  return hashToken(match[1]);
+// The same for a session cookie: a session is live until revoked, past its absolute expiry, or
+// idle for longer than $2 seconds; last_seen_at moves at most once a minute.
+const SESSION_LOOKUP = `
+  WITH hit AS (
+    SELECT s.id AS session_id, s.csrf_token, s.last_seen_at, ${ACCESS_COLUMNS}
+      FROM web_sessions s
+      JOIN users u ON u.id = s.user_id
+      ${ACCESS_JOINS}
+     WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
+       AND s.last_seen_at > now() - make_interval(secs => $2::int)
+  ), touch AS (
+    UPDATE web_sessions SET last_seen_at = now()
+      FROM hit
+     WHERE web_sessions.id = hit.session_id AND hit.last_seen_at < now() - interval '1 minute'
+  )
+  SELECT session_id, csrf_token, ${ACCESS_NAMES} FROM hit`;
+
+interface SessionRow extends AccessRow {
+  session_id: string;
+  csrf_token: string;
 }
 
-/** The Actor of a token row; no row (unknown or revoked token) or an inactive user is 401. */
-function actorOf(row: TokenRow | undefined): Actor {
-  if (!row) throw unauthenticated('unknown or revoked token');
-  if (!row.active) throw unauthenticated('the token belongs to a deactivated user, partner or account');
-  return {
-    userId: row.user_id,
-    role: row.role,
-    tenantId: row.tenant_id,
-    partnerId: row.partner_id,
-    partnerTier: row.partner_tier === 1 || row.partner_tier === 2 ? row.partner_tier : null,
-    accountId: row.account_id,
-    bdTenantIds: row.bd_tenant_ids ?? [],
-  };
-}
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Establishes the request's Actor and ability (res.locals) from its token row, or throws 401. */
-export function establishActor(req: Request, res: Response, row: TokenRow | undefined): { actor: Actor; ability: AppAbility } {
-  const actor = actorOf(row);
+function signIn(req: Request, res: Response, row: AccessRow, session?: SessionRef): { actor: Actor; ability: AppAbility } {
+  const actor = actorFromRow(row);
   const ability = abilityFor(actor);
   res.locals.actor = actor;
   res.locals.ability = ability;
+  if (session) res.locals.session = session;
   req.log?.setBindings?.({ userId: actor.userId, role: actor.role });
   return { actor, ability };
 }
 
-/** Routes (`METHOD /path`) that authenticate inside their own first statement (see route.ts). */
+/** Establishes the request's Actor and ability (res.locals) from its token row, or throws 401. */
+export function establishActor(req: Request, res: Response, row: TokenRow | undefined): { actor: Actor; ability: AppAbility } {
+  if (!row) throw unauthenticated('unknown or revoked token');
+  if (!row.active) throw unauthenticated('the token belongs to a deactivated user, partner or account');
+  return signIn(req, res, row);
+}
+
+/** Routes (`METHOD /path`) that authenticate a bearer token inside their own first statement (see route.ts). */
 const deferred = new Set<string>();
 
 export function deferAuthentication(method: string, path: string): void {
@@ -109,27 +101,49 @@ export function deferAuthentication(method: string, path: string): void {
 
 /**
  * The hash of a token whose lookup was deferred to the route's own statement; undefined when the
- * middleware has already established the Actor (any other route, or a URL spelled otherwise).
+ * middleware has already established the Actor (any other route, a URL spelled otherwise, or a
+ * request signed by a session cookie).
  */
 export function deferredToken(res: Response): Buffer | undefined {
   return res.locals.actor ? undefined : (res.locals.deferredToken as Buffer | undefined);
 }
 
 /**
- * Bearer token -> Actor + CASL ability on res.locals; anything else is 401. On a route that
- * deferred authentication, only the header is checked here and the token's hash is left on
- * res.locals for the route's statement, which looks it up the same way (`tokenLookupCtes`).
+ * Bearer token (machine clients) or, without an Authorization header, the cc_session cookie of a
+ * signed-in person -> Actor + CASL ability on res.locals; anything else is 401. A cookie is sent by
+ * the browser on its own, so a cookie-signed request that may change something must also carry the
+ * session's CSRF token in X-CSRF-Token (403 csrf_failed otherwise, before anything is written).
+ * On a route that deferred authentication, a bearer token's header is only checked here and its
+ * hash is left on res.locals for the route's statement, which looks it up the same way.
  */
 export function authenticate(ds: DataSource): RequestHandler {
-  const lookup = pooled(ds); // a prepared statement: every request runs it
+  const lookup = pooled(ds); // prepared statements: every request runs one
   return async (req, res, next) => {
-    const hash = bearerTokenHash(req);
-    if (deferred.size && deferred.has(`${req.method} ${req.baseUrl}${req.path}`)) {
-      res.locals.deferredToken = hash;
+    const header = req.headers.authorization;
+    if (header) {
+      const match = /^Bearer (\S+)$/.exec(header);
+      if (!match || !TOKEN_PATTERN.test(match[1])) throw unauthenticated('malformed bearer token');
+      const hash = hashToken(match[1]);
+      if (deferred.size && deferred.has(`${req.method} ${req.baseUrl}${req.path}`)) {
+        res.locals.deferredToken = hash;
+        return next();
+      }
+      establishActor(req, res, (await lookup<TokenRow>(TOKEN_LOOKUP, [hash]))[0]);
       return next();
     }
-    const rows = await lookup<TokenRow>(LOOKUP, [hash]);
-    establishActor(req, res, rows[0]);
+    const cookie = sessionCookieOf(req.headers.cookie);
+    if (cookie === undefined) throw unauthenticated('missing bearer token');
+    if (!SESSION_SECRET_PATTERN.test(cookie)) throw unauthenticated('malformed session cookie');
+    const row = (await lookup<SessionRow>(SESSION_LOOKUP, [hashToken(cookie), config().SESSION_IDLE_SECONDS]))[0];
+    if (!row) throw unauthenticated('unknown, expired or revoked session');
+    if (!row.active) throw unauthenticated('the session belongs to a deactivated user, partner or account');
+    if (!SAFE_METHODS.has(req.method)) {
+      const given = req.headers[CSRF_HEADER];
+      if (typeof given !== 'string' || !sameSecret(given, row.csrf_token)) {
+        throw new AppError(403, 'csrf_failed', 'a signed-in browser request that changes something needs the session\'s X-CSRF-Token header');
+      }
+    }
+    signIn(req, res, row, { id: row.session_id, csrfToken: row.csrf_token });
     next();
   };
 }
@@ -138,6 +152,5 @@ export function authenticate(ds: DataSource): RequestHandler {
 export async function authenticateNow(ds: DataSource, req: Request, res: Response): Promise<void> {
   const hash = deferredToken(res);
   if (!hash) return;
-  const rows = await pooled(ds)<TokenRow>(LOOKUP, [hash]);
-  establishActor(req, res, rows[0]);
+  establishActor(req, res, (await pooled(ds)<TokenRow>(TOKEN_LOOKUP, [hash]))[0]);
 }

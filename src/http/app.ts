@@ -8,6 +8,7 @@ import { ForbiddenError } from '@casl/ability';
 import { logger } from '../logger';
 import { config } from '../config';
 import { authenticate } from '../auth/authenticate';
+import { sessionRoutes } from '../auth/sessions/session.routes';
 import { partnerRoutes } from '../tenancy/partners/partner.routes';
 import { accountRoutes } from '../tenancy/accounts/account.routes';
 import { userRoutes } from '../tenancy/users/user.routes';
@@ -29,19 +30,22 @@ import type { Queue } from 'bullmq';
 import { AppError, errorHandler } from './errors';
 import { httpDuration, metrics, registerOutboxGauge } from './metrics';
 import { openApiDocument } from './openapi-registry';
+import { DEFAULT_WEB_DIST, webApp } from './web-app';
 
 export interface AppDeps {
   ds: DataSource;
   redis: Redis;
   /** BullMQ queues for the platform admins' dashboard; absent in processes that show none. */
   queues?: Queue[];
+  /** The built web app; default WEB_DIST_DIR, else web/dist. Served only when it holds index.html. */
+  webDist?: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 ForbiddenError.setDefaultMessage((e) => `your role may not ${e.action} this ${e.subjectType}${e.field ? ` field "${e.field}"` : ''}`);
 
-export function createApp({ ds, redis, queues = [] }: AppDeps): Express {
+export function createApp({ ds, redis, queues = [], webDist }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -82,7 +86,10 @@ export function createApp({ ds, redis, queues = [] }: AppDeps): Express {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
 
+  // `open` holds the one /v1 route reached without authentication (signing in); `v1` the rest.
+  const open = express.Router();
   const v1 = express.Router();
+  sessionRoutes({ open, v1 }, ds, redis);
   partnerRoutes(v1, ds);
   accountRoutes(v1, ds);
   userRoutes(v1, ds);
@@ -107,7 +114,11 @@ export function createApp({ ds, redis, queues = [] }: AppDeps): Express {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(doc, { customSiteTitle: 'channel-coupons API' }));
 
   if (queues.length) mountQueueDashboard(app, ds, queues);
-  app.use('/v1', express.json({ limit: '2mb', strict: true, type: () => true }), authenticate(ds));
+  const web = webApp(webDist ?? config().WEB_DIST_DIR ?? DEFAULT_WEB_DIST);
+  if (web) app.use(web);
+  app.use('/v1', express.json({ limit: '2mb', strict: true, type: () => true }));
+  app.use(open);
+  app.use('/v1', authenticate(ds));
   app.use(v1);
   app.use((_req, _res, next) => next(new AppError(404, 'not_found', 'no such route')));
   app.use(errorHandler);

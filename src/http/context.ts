@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
-import type { Actor } from '../auth/actor';
+import type { Actor, SessionRef } from '../auth/actor';
 import type { AppAbility } from '../auth/abilities';
 import type { TokenRow } from '../auth/authenticate';
 
@@ -11,6 +11,8 @@ export interface Ctx {
   readonly log: Logger;
   readonly requestId: string;
   readonly ds: DataSource;
+  /** Set when a session cookie, not a bearer token, signed the request. */
+  readonly session?: SessionRef;
 }
 
 /**

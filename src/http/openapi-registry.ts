@@ -11,6 +11,16 @@ export const bearerAuth = registry.registerComponent('securitySchemes', 'bearerA
   description: 'API token (`cc_...`), shown once when it is created.',
 });
 
+export const sessionCookie = registry.registerComponent('securitySchemes', 'sessionCookie', {
+  type: 'apiKey',
+  in: 'cookie',
+  name: 'cc_session',
+  description:
+    'Web session of a signed-in person (`POST /v1/session` sets it: HttpOnly, Secure, SameSite=Strict). ' +
+    'Used only when no Authorization header is sent. POST, PUT, PATCH and DELETE also need the header ' +
+    '`X-CSRF-Token` with the session\'s `csrfToken`, else 403 `csrf_failed`.',
+});
+
 export const ErrorBody = registry.register(
   'Error',
   z.object({

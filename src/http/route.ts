@@ -2,7 +2,7 @@ import type { Request, Response, Router } from 'express';
 import type { ZodType } from 'zod';
 import { z } from './zod';
 import type { DataSource } from 'typeorm';
-import { bearerAuth, ErrorBody, registry } from './openapi-registry';
+import { bearerAuth, ErrorBody, registry, sessionCookie } from './openapi-registry';
 import { AppError, validationError } from './errors';
 import type { Ctx, TokenCtx } from './context';
 import { authenticateNow, deferAuthentication, deferredToken, establishActor } from '../auth/authenticate';
@@ -23,6 +23,11 @@ export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject 
   response: ZodType;
   status?: 200 | 201 | 202 | 204;
   errors?: number[]; // statuses this route can answer besides 400/401/500
+  /**
+   * Reached without authentication (signing in): the app mounts it before `authenticate`, and its
+   * handler gets no actor or ability in its Ctx and must not use them.
+   */
+  public?: boolean;
   /** text/csv: the handler streams the body itself to `res` and returns nothing. */
   produces?: 'application/json' | 'text/csv';
   handler: (ctx: Ctx, input: { params: Out<P>; query: Out<Q>; body: Out<B>; headers: Record<string, string> }, res: Response) => Promise<unknown>;
@@ -47,6 +52,7 @@ const ERROR_TEXT: Record<number, string> = {
   413: 'Body too large',
   422: 'Unprocessable',
   429: 'Too many attempts: see Retry-After',
+  503: 'Unavailable for a moment: retry',
 };
 
 function parse<S extends ZodType>(schema: S | undefined, value: unknown, where: 'body' | 'query' | 'params' | 'headers'): unknown {
@@ -84,7 +90,7 @@ export function route<P extends AnyObject | undefined, Q extends AnyObject | und
     path: spec.path.replace(/:(\w+)/g, '{$1}'),
     summary: spec.summary,
     tags: spec.tags,
-    security: [{ [bearerAuth.name]: [] }],
+    security: spec.public ? [] : [{ [bearerAuth.name]: [] }, { [sessionCookie.name]: [] }],
     request: {
       params: spec.params as AnyObject | undefined,
       query: spec.query as AnyObject | undefined,
@@ -92,9 +98,12 @@ export function route<P extends AnyObject | undefined, Q extends AnyObject | und
       body: spec.body ? { required: true, content: { 'application/json': { schema: spec.body } } } : undefined,
     },
     responses: {
-      [status]: { description: 'Success', content: { [spec.produces ?? 'application/json']: { schema: spec.response } } },
+      [status]:
+        status === 204
+          ? { description: 'Done; no content' }
+          : { description: 'Success', content: { [spec.produces ?? 'application/json']: { schema: spec.response } } },
       400: errorResponse('Invalid input: unknown field, wrong type or out of range'),
-      401: errorResponse('Missing, malformed, unknown or revoked token'),
+      401: errorResponse(spec.public ? 'Credentials refused' : 'Missing, malformed, unknown or revoked token or session'),
       ...Object.fromEntries((spec.errors ?? [403, 404]).map((s) => [s, errorResponse(ERROR_TEXT[s] ?? 'Error')])),
     },
   });
@@ -127,7 +136,7 @@ export function route<P extends AnyObject | undefined, Q extends AnyObject | und
       result = await spec.authenticating(tctx, input, res);
     } else {
       if (token) await authenticateNow(ds, req, res);
-      const ctx: Ctx = { actor: res.locals.actor, ability: res.locals.ability, log: req.log, requestId, ds };
+      const ctx: Ctx = { actor: res.locals.actor, ability: res.locals.ability, log: req.log, requestId, ds, session: res.locals.session };
       result = await spec.handler(ctx, input, res);
     }
     if (spec.produces === 'text/csv') return;

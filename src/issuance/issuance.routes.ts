@@ -9,7 +9,8 @@ import { submitRequest } from './submit-request';
 import { approveRequest, cancelRequest, rejectRequest } from './decide-request';
 import { approvalQueue, getRequest, listItems, listRequests, queueDetail } from './request-views';
 import { IssuanceRequest } from './issuance-request.entity';
-import { ItemsQuery, ListRequestsQuery, QueueQuery, RejectBody, RequestJson, RequestPage, SubmitRequestBody } from './issuance.schema';
+import { listMyDecisions } from './decision-history';
+import { DecisionsQuery, ItemsQuery, ListRequestsQuery, QueueQuery, RejectBody, RequestJson, RequestPage, SubmitRequestBody } from './issuance.schema';
 
 const tags = ['Issuance'];
 const QueueItem = RequestJson.extend({ ageSeconds: z.number().int() }).openapi('QueuedRequest');
@@ -82,10 +83,19 @@ export function issuanceRoutes(r: Router, ds: DataSource): void {
           approved: z.number(),
           rejected: z.number(),
           expired: z.number(),
-          recent: z.array(z.object({ id: Id, status: z.string(), totalFaceValue: z.string(), decidedAt: z.string(), reason: z.string().nullable() })),
+          recent: z.array(
+            z.object({ id: Id, status: z.string(), currency: z.string(), totalFaceValue: z.string(), decidedAt: z.string(), reason: z.string().nullable() }),
+          ),
         }),
       })
       .openapi('ApprovalDetail'),
     handler: (ctx, { params }) => queueDetail(ctx, params.id),
+  });
+  route(r, ds, {
+    method: 'get', path: '/v1/approval-decisions', tags: ['Approval queue'], errors: [],
+    summary: 'The requests you decided (approved or rejected), newest decision first, with what became of them and the partner\'s and template\'s names',
+    query: DecisionsQuery,
+    response: page(RequestJson.extend({ partnerName: z.string(), templateName: z.string() }).openapi('DecidedRequest')).openapi('DecidedRequestPage'),
+    handler: (ctx, { query }) => listMyDecisions(ctx, query),
   });
 }

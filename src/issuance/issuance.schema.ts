@@ -40,6 +40,10 @@ export const QueueQuery = z.strictObject({
   minTotal: MinorUnits.optional().describe('Total face value at least this'),
   maxTotal: MinorUnits.optional().describe('Total face value at most this'),
 });
+export const DecisionsQuery = z.strictObject({
+  ...PageQuery,
+  outcome: z.enum(['approved', 'rejected']).optional().describe('approved: approved and whatever followed (issuing, issued, issued with failures)'),
+});
 export const ItemsQuery = z.strictObject({ ...PageQuery, status: z.enum(['pending', 'issued', 'failed']).optional() });
 
 export const RequestJson = z

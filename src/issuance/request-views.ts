@@ -117,7 +117,7 @@ export async function queueDetail(ctx: Ctx, id: string) {
       recent: recent
         .filter((x) => x.id !== r.id && x.decidedAt)
         .slice(0, 10)
-        .map((x) => ({ id: x.id, status: x.status, totalFaceValue: x.totalFaceValue.toString(), decidedAt: x.decidedAt!.toISOString(), reason: x.decisionReason })),
+        .map((x) => ({ id: x.id, status: x.status, currency: x.currency, totalFaceValue: x.totalFaceValue.toString(), decidedAt: x.decidedAt!.toISOString(), reason: x.decisionReason })),
     },
   };
 }

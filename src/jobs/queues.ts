@@ -11,6 +11,26 @@ export function redisConnection(url: string, opts: { forWorker: boolean }): Redi
   });
 }
 
+/**
+ * Resolves once `redis` is connected (or at once when it already is). A connection made without
+ * an offline queue refuses commands until then, so a process that serves requests waits for this
+ * first: otherwise the first sign-in after a start meets a refused rate-limit check (503).
+ */
+export async function redisReady(redis: Redis, timeoutMs = 30_000): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`Redis was not ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once('ready', onReady);
+  });
+}
+
 export const DEFAULT_JOB_OPTIONS = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 1000 },

@@ -8,6 +8,7 @@ import { ensureBootstrapAdmin } from '../tenancy/bootstrap-admin';
 import { insertUser } from '../tenancy/users/insert-user';
 import { User, type Role } from '../tenancy/users/user.entity';
 import { mintToken } from '../auth/tokens/token-admin';
+import { hashPassword, verifyPassword } from '../auth/sessions/passwords';
 import { exitOnConfigError } from '../shared/exit-on-config-error';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
@@ -21,7 +22,8 @@ import { submitRequest } from '../issuance/submit-request';
 /**
  * The demo: a platform admin, a BD, a distributor assigned to the BD with a tier-2 reseller under
  * it, three customer accounts, one user per role. Idempotent: objects are found by their fixed
- * names; every run mints fresh demo tokens (revoking the previous ones) and prints them.
+ * names; every run mints fresh demo tokens (revoking the previous ones) and prints them, and
+ * makes sure every demo user's password is the demo password.
  */
 const IDS = {
   distributor: '00000000-0000-4000-8000-000000000001',
@@ -32,6 +34,20 @@ const IDS = {
 async function user(em: EntityManager, email: string, role: Role, where: { tenantId: string | null; partnerId: string | null; accountId: string | null }) {
   const found = await em.getRepository(User).findOneBy({ email });
   return found ?? insertUser(em, null, { email, name: email.split('@')[0], role, ...where });
+}
+
+/** Every demo user signs in to the web app with this one password (README: "Signing in"). */
+const DEMO_PASSWORD = 'demo-password-2026';
+
+/** Gives each demo user the demo password, unless theirs already is it (then the hash stays as it is). */
+async function ensureDemoPasswords(em: EntityManager, people: User[]): Promise<void> {
+  const rows: { id: string; password_hash: string | null }[] = await em.query(`SELECT id, password_hash FROM users WHERE id = ANY($1::uuid[])`, [
+    people.map((p) => p.id),
+  ]);
+  for (const row of rows) {
+    if (row.password_hash && (await verifyPassword(row.password_hash, DEMO_PASSWORD))) continue;
+    await em.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [row.id, await hashPassword(DEMO_PASSWORD)]);
+  }
 }
 
 /**
@@ -113,6 +129,7 @@ async function seed(): Promise<void> {
     await em.query(`UPDATE api_tokens SET revoked_at = now() WHERE name = 'demo' AND revoked_at IS NULL AND user_id = ANY($1::uuid[])`, [
       people.map((p) => p.id),
     ]);
+    await ensureDemoPasswords(em, people);
     const out: { role: string; email: string; token: string }[] = [];
     for (const p of people) out.push({ role: p.role, email: p.email, token: (await mintToken(em, null, p, 'demo')).token });
     return out;
@@ -124,7 +141,10 @@ async function seed(): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(tokens, null, 2), { mode: 0o600 });
   const lines = tokens.map((t) => `  ${t.role.padEnd(17)} ${t.email.padEnd(28)} ${t.token}`);
-  process.stdout.write(`\nDemo users and their API tokens (also in .local/demo-tokens.json):\n${lines.join('\n')}\n\n`);
+  process.stdout.write(
+    `\nDemo users and their API tokens (also in .local/demo-tokens.json):\n${lines.join('\n')}\n` +
+      `Every demo user signs in to the web app with the password ${DEMO_PASSWORD}\n\n`,
+  );
 }
 
 seed().catch((err: unknown) => {

@@ -6,6 +6,8 @@ import { buildWorld, type World } from '../support/world';
 import { ensureProducts, templateBody } from '../support/coupons-world';
 import { addCodeFixtures, codesOf } from '../support/codes-world';
 import { addVoucherFixtures, vouchersOf } from '../support/vouchers-world';
+import { givePassword, PASSWORD } from '../support/sessions';
+import { signInLimits } from '../../src/auth/sessions/sign-in-limits';
 
 /**
  * Every write route: an unknown field, a wrong type, an oversize value, broken JSON and a bad path
@@ -72,11 +74,13 @@ const ROUTES: WriteRoute[] = [
   { name: 'make voucher', method: 'POST', path: (w) => `/v1/voucher-pools/${vouchersOf(w.A).pool}/vouchers`, valid: (w) => ({ faceValue: '100', accountIds: [w.A.account] }), typeField: 'faceValue', ok: 201 },
   { name: 'share voucher', method: 'POST', path: (w) => `/v1/vouchers/${vouchersOf(w.A).voucher}/holders`, valid: (w) => ({ accountIds: [w.A.account] }), typeField: 'accountIds' },
   { name: 'reclaim voucher', method: 'POST', path: (w) => `/v1/vouchers/${vouchersOf(w.A).voucher}/reclaim`, valid: () => ({}) },
+  { name: 'sign in', method: 'POST', path: () => '/v1/session', valid: (w) => ({ email: w.A.pa.email, password: PASSWORD }), typeField: 'email', longField: 'password', ok: 201 },
+  { name: 'set password', method: 'PUT', path: () => '/v1/me/password', valid: () => ({ currentPassword: PASSWORD, newPassword: PASSWORD }), typeField: 'newPassword', longField: 'newPassword', ok: 204 },
   { name: 'activate a code', method: 'POST', path: (w) => `/v1/accounts/${w.B.account}/coupon-activations`, valid: (w) => ({ code: codesOf(w.B).code }), typeField: 'code', longField: 'code', payerB: true },
 ];
 
 // Routes whose path carries no uuid to forge.
-const NO_ID = new Set(['create partner', 'create account', 'create user', 'create product', 'update product', 'create template', 'submit request', 'quote an order', 'pay an order', 'ingest usage', 'start billing cycle', 'set refund policy', 'record fault', 'submit offline request', 'grant voucher pool']);
+const NO_ID = new Set(['create partner', 'create account', 'create user', 'create product', 'update product', 'create template', 'submit request', 'quote an order', 'pay an order', 'ingest usage', 'start billing cycle', 'set refund policy', 'record fault', 'submit offline request', 'grant voucher pool', 'sign in', 'set password']);
 
 describe('bad input on every write route is 400 and writes nothing', () => {
   let w: World;
@@ -85,6 +89,8 @@ describe('bad input on every write route is 400 and writes nothing', () => {
     w = await buildWorld(harness.ds);
     await addCodeFixtures(w);
     await addVoucherFixtures(w);
+    await givePassword(harness.ds, [w.A.pa.id]);
+    await signInLimits(harness.redis).resetAddress('127.0.0.1');
   });
 
   const refused = async (route: WriteRoute, body: unknown, field: string, path = route.path(w)) => {

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { createDataSource } from '../../src/db/data-source';
 import { createApp } from '../../src/http/app';
-import { redisConnection } from '../../src/jobs/queues';
+import { redisConnection, redisReady } from '../../src/jobs/queues';
 
 /** One migrated test database and one real HTTP server for the whole run (see setup/root-hooks.ts). */
 export const harness = {} as { ds: DataSource; redis: Redis; server: Server; baseUrl: string };
@@ -22,6 +22,7 @@ export async function startHarness(): Promise<void> {
   await ds.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
   await ds.runMigrations({ transaction: 'each' });
   const redis = redisConnection(requireEnv('REDIS_URL'), { forWorker: false });
+  await redisReady(redis);
   const server = createApp({ ds, redis }).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;

@@ -10,6 +10,7 @@ import { Account } from '../accounts/account.entity';
 import { Partner } from '../partners/partner.entity';
 import { ACCOUNT_ROLES, PARTNER_ROLES, User, type Role } from './user.entity';
 import { insertUser } from './insert-user';
+import { hashPassword } from '../../auth/sessions/passwords';
 import { userJson, type CreateUserBody, type ListUsersQuery, type UpdateUserBody } from './user.schema';
 
 const family = (role: Role) =>
@@ -41,10 +42,12 @@ async function placement(ctx: Ctx, em: Parameters<Parameters<typeof inTransactio
 }
 
 export async function createUser(ctx: Ctx, body: z.output<typeof CreateUserBody>) {
+  // Hashing is slow on purpose: done before the transaction, so no lock waits on it.
+  const passwordHash = body.password === undefined ? null : await hashPassword(body.password);
   return inTransaction(ctx.ds, async (em) => {
     const where = await placement(ctx, em, body);
     authorize(ctx, 'create', 'User', { ...where, role: body.role });
-    return userJson(await insertUser(em, ctx.actor, { email: body.email, name: body.name, role: body.role, ...where }));
+    return userJson(await insertUser(em, ctx.actor, { email: body.email, name: body.name, role: body.role, ...where, passwordHash }));
   });
 }
 

@@ -1,47 +1,23 @@
 import type { Router } from 'express';
 import type { DataSource } from 'typeorm';
-import { z } from '../../http/zod';
 import { route } from '../../http/route';
-import { Id, IdParams } from '../../http/schemas';
+import { IdParams } from '../../http/schemas';
 import { history, HistoryJson } from '../../audit/history';
 import { DeactivateBody } from '../partners/partner.schema';
 import { createToken, listTokens, revokeToken } from '../../auth/tokens/token-admin';
 import { CreatedTokenJson, CreateTokenBody, ListTokensQuery, TokenJson, TokenPage } from '../../auth/tokens/token.schema';
 import { createUser, deactivateUser, getUser, listUsers, updateUser } from './user-admin';
 import { User } from './user.entity';
+import { describeMe, MeJson } from './me';
 import { CreateUserBody, ListUsersQuery, UpdateUserBody, UserJson, UserPage } from './user.schema';
 
 const tags = ['Users'];
-
-export const MeJson = z
-  .object({
-    user: UserJson,
-    scope: z.object({
-      role: z.string(),
-      tenantId: Id.nullable(),
-      partnerId: Id.nullable(),
-      partnerTier: z.number().int().nullable(),
-      accountId: Id.nullable(),
-      bdPartnerIds: z.array(Id),
-    }),
-  })
-  .openapi('Me');
 
 export function userRoutes(r: Router, ds: DataSource): void {
   route(r, ds, {
     method: 'get', path: '/v1/me', tags, summary: 'Who the token belongs to, and its scope', errors: [],
     response: MeJson,
-    handler: async (ctx) => ({
-      user: await getUser(ctx, ctx.actor.userId),
-      scope: {
-        role: ctx.actor.role,
-        tenantId: ctx.actor.tenantId,
-        partnerId: ctx.actor.partnerId,
-        partnerTier: ctx.actor.partnerTier,
-        accountId: ctx.actor.accountId,
-        bdPartnerIds: [...ctx.actor.bdTenantIds],
-      },
-    }),
+    handler: (ctx) => describeMe(ctx),
   });
   route(r, ds, {
     method: 'post', path: '/v1/users', tags, status: 201, errors: [403, 404, 409, 422],

@@ -1,6 +1,7 @@
 import { z } from '../../http/zod';
 import { Email, Id, Name, PageQuery, Status, page } from '../../http/schemas';
 import { ROLES, type User } from './user.entity';
+import { NewPassword } from '../../auth/sessions/passwords';
 
 export const RoleSchema = z.enum(ROLES);
 
@@ -11,6 +12,7 @@ export const CreateUserBody = z
     role: RoleSchema,
     partnerId: Id.optional().describe('For partner roles: the partner (defaults to your own)'),
     accountId: Id.optional().describe('For account roles: the account'),
+    password: NewPassword.optional().describe('A first password for the web app (12 to 200 characters); the user can change it'),
   })
   .openapi('CreateUser');
 

@@ -1,0 +1,26 @@
+import { z } from '../../http/zod';
+import { Email } from '../../http/schemas';
+import { MeJson } from '../../tenancy/users/me';
+import { GivenPassword, NewPassword } from './passwords';
+
+export const SignInBody = z.strictObject({ email: Email, password: GivenPassword }).openapi('SignIn');
+
+// A browser form cannot send this content type across sites without CORS, so nobody can sign a
+// visitor in to someone else's account from another site (login CSRF).
+export const JsonContentType = z.object({
+  'content-type': z.string().regex(/^application\/json\s*(;|$)/i, 'must be application/json'),
+});
+
+export const SessionJson = z
+  .object({
+    user: MeJson.describe('The same as GET /v1/me'),
+    csrfToken: z.string().describe('Send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE signed by this session'),
+  })
+  .openapi('Session');
+
+export const ChangePasswordBody = z
+  .strictObject({
+    currentPassword: GivenPassword.optional().describe('Required once a password is set'),
+    newPassword: NewPassword.describe('12 to 200 characters'),
+  })
+  .openapi('ChangePassword');

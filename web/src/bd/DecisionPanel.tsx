@@ -1,0 +1,154 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { ApiError } from '../api';
+import type { ApprovalDetail, IssuanceRequest } from '../api-types';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { formatMoney } from '../money';
+import type { Decide } from './bd-api';
+
+/** A keyboard shortcut's request to focus the reason of one request; `n` changes with each press. */
+export interface ReasonFocus {
+  requestId: string;
+  n: number;
+}
+
+const REASON_MAX = 1000;
+
+/**
+ * Approve (after a confirm step) or reject with a reason (R9). An empty reason is refused here,
+ * before any request, with a labelled error on the field; the API's own refusal is shown too.
+ */
+export function DecisionPanel({ detail, decide, confirming, setConfirming, reasonFocus, onDecided }: {
+  detail: ApprovalDetail;
+  /** Owned by the page, which outlives this panel: the panel goes once the request is decided. */
+  decide: Decide;
+  /** The confirm step of an approval is open (the page's `a` shortcut opens it too). */
+  confirming: boolean;
+  setConfirming: (open: boolean) => void;
+  reasonFocus: ReasonFocus | null;
+  onDecided: (request: IssuanceRequest, outcome: 'approved' | 'rejected') => void;
+}) {
+  const { request, partner } = detail;
+  // The page's one mutation may have been about another request.
+  const error = decide.variables?.id === request.id ? decide.error : null;
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string | null>(null);
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
+  const ids = { reason: useId(), reasonHelp: useId(), reasonError: useId(), dialogTitle: useId(), dialogText: useId() };
+  const total = formatMoney(request.totalFaceValue, request.currency);
+  const what = request.kind === 'activation_codes' ? `${request.totalAccounts} activation codes` : `${request.totalAccounts} account${request.totalAccounts === 1 ? '' : 's'}`;
+
+  // The page's `r` shortcut: to the reason field (also when this panel only now appears).
+  useEffect(() => {
+    if (reasonFocus?.requestId !== request.id) return;
+    reasonRef.current?.focus();
+    reasonRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [reasonFocus, request.id]);
+
+  useEffect(() => {
+    const dialog = dialogRef.current;
+    if (!dialog) return;
+    if (confirming && !dialog.open) {
+      dialog.showModal();
+      confirmRef.current?.focus();
+    } else if (!confirming && dialog.open) dialog.close();
+  }, [confirming]);
+
+  const approve = () => {
+    decide.mutate(
+      { id: request.id, action: 'approve' },
+      {
+        onSuccess: (r) => {
+          // Closed now, not on the next render: while it is open, nothing outside it can take the focus.
+          dialogRef.current?.close();
+          onDecided(r, 'approved');
+        },
+        onSettled: () => setConfirming(false),
+      },
+    );
+  };
+
+  const reject = (e: FormEvent) => {
+    e.preventDefault();
+    const text = reason.trim();
+    if (!text) {
+      setReasonError('Give a reason for rejecting: the partner sees it.');
+      reasonRef.current?.focus();
+      return;
+    }
+    setReasonError(null);
+    decide.mutate({ id: request.id, action: 'reject', reason: text }, { onSuccess: (r) => onDecided(r, 'rejected') });
+  };
+
+  const apiReasonError = error instanceof ApiError ? error.fieldMessage('reason') : undefined;
+  const shownReasonError = reasonError ?? apiReasonError ?? null;
+
+  return (
+    <section className="decision-panel" aria-labelledby={`${ids.reason}-heading`}>
+      <h3 id={`${ids.reason}-heading`}>Your decision</h3>
+      {error ? <ErrorMessage error={error} title="The decision was not recorded" /> : null}
+      <div className="decision-approve">
+        <button type="button" className="button button-primary" disabled={decide.isPending} onClick={() => setConfirming(true)}>
+          Approve…
+        </button>
+        <span className="hint">
+          or press <kbd>a</kbd>
+        </span>
+      </div>
+
+      <form className="form decision-reject" onSubmit={reject} noValidate>
+        <div className="field">
+          <label htmlFor={ids.reason}>Reason for rejecting</label>
+          <p id={ids.reasonHelp} className="field-help">
+            The partner sees it. Press <kbd>r</kbd> to come here.
+          </p>
+          <textarea
+            id={ids.reason}
+            ref={reasonRef}
+            name="reason"
+            rows={3}
+            maxLength={REASON_MAX}
+            value={reason}
+            onChange={(e) => {
+              setReason(e.target.value);
+              if (reasonError && e.target.value.trim()) setReasonError(null);
+            }}
+            aria-invalid={shownReasonError ? true : undefined}
+            aria-describedby={shownReasonError ? `${ids.reasonError} ${ids.reasonHelp}` : ids.reasonHelp}
+          />
+          {shownReasonError ? (
+            <p id={ids.reasonError} className="field-error" role="alert">
+              {shownReasonError}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="button button-danger" disabled={decide.isPending}>
+          Reject request
+        </button>
+      </form>
+
+      <dialog
+        ref={dialogRef}
+        className="confirm-dialog"
+        aria-labelledby={ids.dialogTitle}
+        aria-describedby={ids.dialogText}
+        onClose={() => setConfirming(false)}
+      >
+        <h2 id={ids.dialogTitle}>Approve this request?</h2>
+        <p id={ids.dialogText}>
+          {partner.name} issues {detail.template.name}: {what}, {total} in total, borne by the vendor. The coupons are issued as soon as you
+          approve, and the decision is final.
+        </p>
+        <div className="dialog-actions">
+          <button ref={confirmRef} type="button" className="button button-primary" disabled={decide.isPending} onClick={approve}>
+            {decide.isPending ? 'Approving…' : 'Yes, approve'}
+          </button>
+          <button type="button" className="button button-secondary" disabled={decide.isPending} onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </div>
+      </dialog>
+    </section>
+  );
+}

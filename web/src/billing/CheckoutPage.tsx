@@ -1,0 +1,376 @@
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { Page } from '../components/Page';
+import { Loading } from '../components/Loading';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { Money } from '../components/Money';
+import { ApiError } from '../api';
+import { formatMoney, MoneyInputError, parseMoneyInput } from '../money';
+import { formatDateTime } from '../time';
+import { usePay, useProducts, useQuote, useUsableCoupons } from './billing-api';
+import { SCENARIOS, type CheckoutBody, type Order, type Product, type Quote, type Scenario } from './billing-types';
+import { couponName, productsText, SCENARIO_LABEL } from './coupon-text';
+
+const CURRENCIES = ['USD', 'EUR', 'GBP', 'CNY', 'JPY'];
+
+interface ItemDraft {
+  key: number;
+  productCode: string;
+  amount: string;
+  months: string;
+}
+
+interface ItemErrors {
+  productCode?: string;
+  amount?: string;
+  months?: string;
+}
+
+/** What the person typed -> the API's body, or the problems to show under the fields. */
+function toBody(d: { currency: string; scenario: Scenario; items: ItemDraft[]; promotional: boolean; paidOnBehalf: boolean }) {
+  const errors = new Map<number, ItemErrors>();
+  const items: CheckoutBody['items'] = [];
+  for (const it of d.items) {
+    const e: ItemErrors = {};
+    if (!it.productCode) e.productCode = 'Choose a product';
+    let amount = '';
+    try {
+      amount = parseMoneyInput(it.amount, d.currency);
+      if (/^0+$/.test(amount)) e.amount = 'The amount must be more than zero';
+    } catch (err) {
+      e.amount = err instanceof MoneyInputError ? err.message : 'Enter an amount';
+    }
+    const months = it.months.trim();
+    if (months !== '' && (!/^\d{1,3}$/.test(months) || Number(months) < 1 || Number(months) > 120)) e.months = 'Enter whole months, 1 to 120';
+    if (Object.keys(e).length) errors.set(it.key, e);
+    else items.push({ productCode: it.productCode, amount, ...(months ? { durationMonths: Number(months) } : {}) });
+  }
+  return errors.size ? { errors } : { body: { currency: d.currency, scenario: d.scenario, items, promotional: d.promotional, paidOnBehalf: d.paidOnBehalf } };
+}
+
+/**
+ * Checkout (R15-R22): the order's items -> a quote listing every applicable coupon in the API's
+ * priority with what it deducts -> the person picks one, "Best" or none -> pays. The payment carries
+ * an Idempotency-Key made once per submission and reused when the same submission is sent again (a
+ * double click, a retry after a network error), so it never pays twice.
+ */
+export function CheckoutPage() {
+  const products = useProducts();
+  const usable = useUsableCoupons();
+  const quote = useQuote();
+  const pay = usePay();
+  const ids = { currency: useId(), scenario: useId(), promotional: useId(), onBehalf: useId(), choice: useId() };
+  const nextKey = useRef(2);
+  const [currency, setCurrency] = useState('USD');
+  const [scenario, setScenario] = useState<Scenario>('purchase');
+  const [items, setItems] = useState<ItemDraft[]>([{ key: 1, productCode: '', amount: '', months: '1' }]);
+  const [promotional, setPromotional] = useState(false);
+  const [paidOnBehalf, setPaidOnBehalf] = useState(false);
+  const [errors, setErrors] = useState<Map<number, ItemErrors>>(new Map());
+  /** The body the shown quote is for: paying uses exactly it. */
+  const [quoted, setQuoted] = useState<{ body: CheckoutBody; quote: Quote } | null>(null);
+  const [choice, setChoice] = useState('best');
+  const [order, setOrder] = useState<Order | null>(null);
+  /** The chosen coupon's name, kept at payment: a used-up coupon leaves the usable list. */
+  const [paidWith, setPaidWith] = useState<string | null>(null);
+  /** The submission in flight or last failed, with its key: the same submission reuses the key. */
+  const attempt = useRef<{ signature: string; key: string } | null>(null);
+  const paying = useRef(false);
+  const quoteHeading = useRef<HTMLHeadingElement>(null);
+  const orderHeading = useRef<HTMLHeadingElement>(null);
+  const names = useMemo(() => new Map((products.data ?? []).map((p) => [p.code, p.name])), [products.data]);
+
+  useEffect(() => {
+    if (quoted) quoteHeading.current?.focus();
+  }, [quoted]);
+  useEffect(() => {
+    if (order) orderHeading.current?.focus();
+  }, [order]);
+
+  /** Any change to the order makes the quote stale. */
+  const changed = () => {
+    if (quoted) setQuoted(null);
+    quote.reset();
+    pay.reset();
+  };
+  const updateItem = (key: number, patch: Partial<ItemDraft>) => {
+    changed();
+    setItems((xs) => xs.map((x) => (x.key === key ? { ...x, ...patch } : x)));
+    setErrors((m) => {
+      if (!m.has(key)) return m;
+      const next = new Map(m);
+      next.delete(key);
+      return next;
+    });
+  };
+
+  const getQuote = (e: FormEvent) => {
+    e.preventDefault();
+    const r = toBody({ currency, scenario, items, promotional, paidOnBehalf });
+    if (r.errors) {
+      setErrors(r.errors);
+      const first = items.find((i) => r.errors.has(i.key));
+      const field = first && r.errors.get(first.key);
+      const which = field?.productCode ? 'product' : field?.amount ? 'amount' : 'months';
+      if (first) document.getElementById(`checkout-${which}-${first.key}`)?.focus();
+      return;
+    }
+    setErrors(new Map());
+    setOrder(null);
+    pay.reset();
+    quote.mutate(r.body, { onSuccess: (q) => { setChoice('best'); setQuoted({ body: r.body, quote: q }); } });
+  };
+
+  const doPay = () => {
+    if (!quoted || paying.current) return;
+    const signature = JSON.stringify({ body: quoted.body, coupon: choice });
+    if (attempt.current?.signature !== signature) attempt.current = { signature, key: crypto.randomUUID() };
+    paying.current = true;
+    const picked = choice === 'best' ? quoted.quote.applicable[0]?.couponId : choice === 'none' ? undefined : choice;
+    const pickedCoupon = picked ? usable.data?.get(picked) : undefined;
+    setPaidWith(pickedCoupon ? couponName(pickedCoupon) : null);
+    pay.mutate(
+      { body: quoted.body, coupon: choice, key: attempt.current.key },
+      {
+        onSuccess: (o) => {
+          attempt.current = null;
+          setOrder(o);
+          setQuoted(null);
+        },
+        onSettled: () => {
+          paying.current = false;
+        },
+      },
+    );
+  };
+
+  const startOver = () => {
+    setOrder(null);
+    setQuoted(null);
+    quote.reset();
+    pay.reset();
+    setItems([{ key: nextKey.current++, productCode: '', amount: '', months: '1' }]);
+  };
+
+  if (products.isPending) return <Page title="Checkout"><Loading label="Loading the product catalog…" /></Page>;
+  if (products.isError) return <Page title="Checkout"><ErrorMessage error={products.error} title="The product catalog could not be loaded" /></Page>;
+
+  return (
+    <Page title="Checkout" description="Build a prepaid order, see which coupons apply and what each deducts, then pay.">
+      {order ? (
+        <OrderResult order={order} headingRef={orderHeading} couponLabel={paidWith} onNew={startOver} />
+      ) : (
+        <>
+          <form className="form checkout-form" onSubmit={getQuote} noValidate aria-label="Order">
+            <div className="checkout-row">
+              <div className="field">
+                <label htmlFor={ids.currency}>Currency</label>
+                <select id={ids.currency} value={currency} onChange={(e) => { changed(); setCurrency(e.target.value); }}>
+                  {CURRENCIES.map((c) => <option key={c} value={c}>{c}</option>)}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor={ids.scenario}>Transaction type</label>
+                <select id={ids.scenario} value={scenario} onChange={(e) => { changed(); setScenario(e.target.value as Scenario); }}>
+                  {SCENARIOS.map((s) => <option key={s} value={s}>{SCENARIO_LABEL[s]}</option>)}
+                </select>
+              </div>
+            </div>
+            <fieldset className="checkout-items">
+              <legend>Items</legend>
+              {items.map((it, i) => (
+                <ItemFields
+                  key={it.key}
+                  index={i}
+                  item={it}
+                  currency={currency}
+                  products={products.data}
+                  errors={errors.get(it.key)}
+                  onChange={(patch) => updateItem(it.key, patch)}
+                  onRemove={items.length > 1 ? () => { changed(); setItems((xs) => xs.filter((x) => x.key !== it.key)); } : undefined}
+                />
+              ))}
+              <button
+                type="button"
+                className="button button-secondary"
+                disabled={items.length >= 50}
+                onClick={() => { changed(); setItems((xs) => [...xs, { key: nextKey.current++, productCode: '', amount: '', months: '1' }]); }}
+              >
+                Add item
+              </button>
+            </fieldset>
+            <div className="field-inline">
+              <input id={ids.promotional} type="checkbox" checked={promotional} onChange={(e) => { changed(); setPromotional(e.target.checked); }} />
+              <label htmlFor={ids.promotional}>From a promotional campaign</label>
+            </div>
+            <div className="field-inline">
+              <input id={ids.onBehalf} type="checkbox" checked={paidOnBehalf} onChange={(e) => { changed(); setPaidOnBehalf(e.target.checked); }} />
+              <label htmlFor={ids.onBehalf}>Paid by a reseller on behalf of its customer</label>
+            </div>
+            {quote.isError ? <ErrorMessage error={quote.error} title="No quote" /> : null}
+            <button type="submit" className="button button-primary checkout-quote" disabled={quote.isPending}>
+              {quote.isPending ? 'Getting a quote…' : 'Get quote'}
+            </button>
+          </form>
+
+          {quoted ? (
+            <section className="checkout-quote-result" aria-labelledby={`${ids.choice}-heading`}>
+              <h2 id={`${ids.choice}-heading`} ref={quoteHeading} tabIndex={-1}>
+                Quote: <Money minor={quoted.quote.total} currency={quoted.quote.currency} /> in total
+              </h2>
+              {quoted.quote.applicable.length === 0 ? (
+                <p>No coupon applies to this order: it is paid in cash.</p>
+              ) : (
+                <p>
+                  {quoted.quote.applicable.length} coupon{quoted.quote.applicable.length === 1 ? ' applies' : 's apply'}, best first (largest balance, then
+                  earliest expiry). One coupon per order.
+                </p>
+              )}
+              <fieldset className="checkout-choice">
+                <legend>Pay with</legend>
+                <ChoiceOption
+                  name={ids.choice}
+                  value="best"
+                  checked={choice === 'best'}
+                  onSelect={setChoice}
+                  label="Best coupon"
+                  detail={
+                    quoted.quote.applicable[0]
+                      ? <>the first below: deducts <Money minor={quoted.quote.applicable[0].deduction} currency={quoted.quote.currency} />, you pay <Money minor={quoted.quote.applicable[0].cash} currency={quoted.quote.currency} /> in cash</>
+                      : <>no coupon applies: you pay <Money minor={quoted.quote.total} currency={quoted.quote.currency} /> in cash</>
+                  }
+                />
+                {quoted.quote.applicable.map((q) => {
+                  const c = usable.data?.get(q.couponId);
+                  return (
+                    <ChoiceOption
+                      key={q.couponId}
+                      name={ids.choice}
+                      value={q.couponId}
+                      checked={choice === q.couponId}
+                      onSelect={setChoice}
+                      label={c ? couponName(c) : `Coupon ${q.couponId.slice(0, 8)}`}
+                      detail={
+                        <>
+                          deducts <Money minor={q.deduction} currency={quoted.quote.currency} />, you pay <Money minor={q.cash} currency={quoted.quote.currency} /> in
+                          cash · balance <Money minor={q.balance} currency={quoted.quote.currency} /> · {q.usage === 'one_time' ? 'one time' : 'reusable'} · until{' '}
+                          {formatDateTime(q.validUntil)} · {productsText(q.productCodes, names)}
+                        </>
+                      }
+                    />
+                  );
+                })}
+                <ChoiceOption
+                  name={ids.choice}
+                  value="none"
+                  checked={choice === 'none'}
+                  onSelect={setChoice}
+                  label="No coupon"
+                  detail={<>you pay <Money minor={quoted.quote.total} currency={quoted.quote.currency} /> in cash</>}
+                />
+              </fieldset>
+              {pay.isError ? (
+                <>
+                  <ErrorMessage error={pay.error} title="The payment was not made" />
+                  {pay.error instanceof ApiError && pay.error.status === 409 ? <p>The coupons may have changed: get a new quote before paying.</p> : null}
+                  {pay.error instanceof ApiError && pay.error.status === 0 ? <p>Paying again sends the same payment: it is never charged twice.</p> : null}
+                </>
+              ) : null}
+              <button type="button" className="button button-primary checkout-pay" disabled={pay.isPending} aria-disabled={pay.isPending} onClick={doPay}>
+                {pay.isPending ? 'Paying…' : `Pay ${payAmount(quoted.quote, choice)}`}
+              </button>
+            </section>
+          ) : null}
+        </>
+      )}
+    </Page>
+  );
+}
+
+/** What the chosen option leaves to pay in cash. */
+function payAmount(q: Quote, choice: string): string {
+  const picked = choice === 'best' ? q.applicable[0] : q.applicable.find((a) => a.couponId === choice);
+  return formatMoney(choice === 'none' || !picked ? q.total : picked.cash, q.currency);
+}
+
+function ChoiceOption({ name, value, checked, onSelect, label, detail }: {
+  name: string;
+  value: string;
+  checked: boolean;
+  onSelect: (v: string) => void;
+  label: string;
+  detail: React.ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className="checkout-option">
+      <input type="radio" id={id} name={name} value={value} checked={checked} onChange={() => onSelect(value)} aria-describedby={`${id}-detail`} />
+      <label htmlFor={id}>{label}</label>
+      <span id={`${id}-detail`} className="hint"> — {detail}</span>
+    </div>
+  );
+}
+
+function ItemFields({ index, item, currency, products, errors, onChange, onRemove }: {
+  index: number;
+  item: ItemDraft;
+  currency: string;
+  products: Product[];
+  errors?: ItemErrors;
+  onChange: (patch: Partial<ItemDraft>) => void;
+  onRemove?: () => void;
+}) {
+  const id = (f: string) => `checkout-${f}-${item.key}`;
+  const n = index + 1;
+  const described = (f: keyof ItemErrors) => (errors?.[f] ? { 'aria-invalid': true, 'aria-describedby': `${id(f === 'productCode' ? 'product' : f)}-error` } : {});
+  return (
+    <div className="checkout-item" role="group" aria-label={`Item ${n}`}>
+      <div className="field">
+        <label htmlFor={id('product')}>Product (item {n})</label>
+        <select id={id('product')} value={item.productCode} onChange={(e) => onChange({ productCode: e.target.value })} {...described('productCode')}>
+          <option value="">Choose a product</option>
+          {products.map((p) => <option key={p.code} value={p.code}>{p.name}</option>)}
+        </select>
+        {errors?.productCode ? <p id={`${id('product')}-error`} className="field-error">{errors.productCode}</p> : null}
+      </div>
+      <div className="field">
+        <label htmlFor={id('amount')}>Amount in {currency} (item {n})</label>
+        <input id={id('amount')} inputMode="decimal" autoComplete="off" value={item.amount} onChange={(e) => onChange({ amount: e.target.value })} {...described('amount')} />
+        {errors?.amount ? <p id={`${id('amount')}-error`} className="field-error">{errors.amount}</p> : null}
+      </div>
+      <div className="field">
+        <label htmlFor={id('months')}>Duration in months (item {n})</label>
+        <input id={id('months')} inputMode="numeric" autoComplete="off" value={item.months} onChange={(e) => onChange({ months: e.target.value })} {...described('months')} />
+        {errors?.months ? <p id={`${id('months')}-error`} className="field-error">{errors.months}</p> : null}
+      </div>
+      {onRemove ? (
+        <button type="button" className="button button-secondary" onClick={onRemove}>
+          Remove item {n}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function OrderResult({ order, headingRef, couponLabel, onNew }: {
+  order: Order;
+  headingRef: React.RefObject<HTMLHeadingElement | null>;
+  couponLabel: string | null;
+  onNew: () => void;
+}) {
+  return (
+    <section className="checkout-paid notice" aria-labelledby="checkout-paid-heading" data-order-id={order.id}>
+      <h2 id="checkout-paid-heading" ref={headingRef} tabIndex={-1}>Order paid</h2>
+      <dl className="facts">
+        <div><dt>Order</dt><dd><Link to={`/billing/orders/${order.id}`}>Order {order.id.slice(0, 8)}</Link></dd></div>
+        <div><dt>Total</dt><dd><Money minor={order.total} currency={order.currency} /></dd></div>
+        <div><dt>Coupon deduction</dt><dd><Money minor={order.couponDeduction} currency={order.currency} /></dd></div>
+        <div><dt>Paid in cash</dt><dd><Money minor={order.cash} currency={order.currency} /></dd></div>
+        <div><dt>Coupon</dt><dd>{order.couponId ? <Link to={`/billing/coupons/${order.couponId}`}>{couponLabel ?? `Coupon ${order.couponId.slice(0, 8)}`}</Link> : 'none'}</dd></div>
+      </dl>
+      <p>
+        <button type="button" className="button button-secondary" onClick={onNew}>New order</button>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,7 @@
+import type { CouponStatus } from './billing-types';
+import { STATUS_LABEL } from './coupon-text';
+
+/** A coupon's status in words (R14); the colour only repeats what the words say. */
+export function CouponStatusBadge({ status }: { status: CouponStatus }) {
+  return <span className={`badge coupon-status coupon-status-${status}`}>{STATUS_LABEL[status] ?? status}</span>;
+}

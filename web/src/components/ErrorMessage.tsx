@@ -1,0 +1,32 @@
+import { ApiError } from '../api';
+
+/** The API's own words for a failure, with each field it named; any other error as its message. */
+export function ErrorMessage({ error, title }: { error: unknown; title?: string }) {
+  if (!error) return null;
+  const message = error instanceof Error ? error.message : String(error);
+  const details = error instanceof ApiError ? error.details : [];
+  return (
+    <div className="error-message" role="alert">
+      {title ? <p className="error-title">{title}</p> : null}
+      <p>{sentence(message)}</p>
+      {details.length > 0 ? (
+        <ul>
+          {details.map((d, i) => (
+            <li key={`${d.field}-${i}`}>
+              <span className="error-field">{fieldLabel(d.field)}</span>: {d.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/** "body.reason" -> "reason": the location prefix means nothing to a person. */
+export function fieldLabel(field: string): string {
+  return field.replace(/^(body|query|params|headers)\./, '') || 'request';
+}
+
+function sentence(s: string): string {
+  return s ? s[0].toUpperCase() + s.slice(1) : s;
+}
