@@ -48,6 +48,7 @@ const API_STOP_TIMEOUT_MS = 15_000;
 
 const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const round1 = (n: number) => Math.round(n * 10) / 10;
+const round2 = (n: number) => Math.round(n * 100) / 100;
 
 // ---------------------------------------------------------------------------------------------
 // settings
@@ -259,6 +260,21 @@ function sampleCpu(apiPid?: number): CpuSample {
   };
 }
 
+/**
+ * CPU ticks of the API's own PostgreSQL backends (by application_name), per pid: unlike the whole
+ * cluster's, not inflated by other databases on a shared cluster.
+ */
+async function apiBackendTicks(ds: DataSource): Promise<Map<number, number>> {
+  const rows: { pid: number }[] = await ds.query(`SELECT pid FROM pg_stat_activity WHERE application_name = 'bench-checkout-api'`);
+  return new Map(rows.map((r) => [r.pid, procTicks(r.pid)?.own ?? 0]));
+}
+
+function backendMs(before: Map<number, number>, after: Map<number, number>): number {
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+  return (ticks / CLK_TCK) * 1000;
+}
+
 /** "cores busy" per part over the interval, as one line. */
 function cpuReport(a: CpuSample, b: CpuSample, withApi: boolean): string {
   const secs = (b.at - a.at) / 1000;
@@ -282,11 +298,16 @@ interface PgConn {
   password: string;
 }
 
+/**
+ * Where pgbench connects: where the API does. A Unix socket directory (`?host=/dir` or a
+ * percent-encoded host, as node-postgres reads them) is passed on as such, so pgbench never gets
+ * another transport than the API (a socket is cheaper than TCP loopback).
+ */
 function pgConn(databaseUrl: string): PgConn {
   const u = new URL(databaseUrl);
   return {
-    host: u.hostname || '127.0.0.1',
-    port: u.port || '5432',
+    host: u.searchParams.get('host') || decodeURIComponent(u.hostname) || '127.0.0.1',
+    port: u.searchParams.get('port') || u.port || '5432',
     user: decodeURIComponent(u.username) || 'postgres',
     password: decodeURIComponent(u.password),
   };
@@ -572,7 +593,7 @@ async function main(): Promise<number> {
   const conn = pgConn(cfg.DATABASE_URL);
   progress(
     `clients ${s.clients}, ${s.seconds} s after a ${s.warmup} s warm-up, ${s.accounts} accounts, pgbench scale ${s.pgbenchScale}, ` +
-      `API log level ${s.apiLogLevel}, API pool ${process.env.DB_POOL_SIZE ?? cfg.DB_POOL_SIZE}, ${os.cpus().length} cores`,
+      `PostgreSQL at ${conn.host}:${conn.port} (API and pgbench), API log level ${s.apiLogLevel}, API pool ${process.env.DB_POOL_SIZE ?? cfg.DB_POOL_SIZE}, ${os.cpus().length} cores`,
   );
 
   const ds = await createDataSource(cfg.DATABASE_URL, 4).initialize();
@@ -610,10 +631,12 @@ async function main(): Promise<number> {
       progress(`warm-up: ${w.orders} orders in ${Math.round(w.elapsedMs)} ms`);
     }
 
+    const backendsBefore = await apiBackendTicks(ds);
     const before = sampleCpu(api.child.pid);
     const xactBefore = await xactCommits(ds);
     const m = await runLoad(api, agent, f.payers, s.clients, s.seconds * 1000);
     const after = sampleCpu(api.child.pid);
+    const backendsAfter = await apiBackendTicks(ds);
     expectedOrders += m.orders;
     if (m.failures.length) {
       for (const p of m.failures) progress(`FAIL ${p}`);
@@ -629,6 +652,10 @@ async function main(): Promise<number> {
         (m.notFirstQuoted ? `; ${m.notFirstQuoted} paid with another coupon than the quote's first` : ''),
     );
     progress(`checkout ${cpuReport(before, after, true)}`);
+    if (m.orders > 0) {
+      const apiMs = ((after.api - before.api) / CLK_TCK) * 1000;
+      progress(`checkout: CPU per order: API process ${round2(apiMs / m.orders)} ms, its PostgreSQL backends ${round2(backendMs(backendsBefore, backendsAfter) / m.orders)} ms`);
+    }
 
     // The API's backends report their statistics when they exit (or at most once a second while busy).
     await stopApi(api);

@@ -153,3 +153,23 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   builder.cannot('create', 'User', { role: { $in: [...VENDOR_ROLES] }, partnerId: { $ne: null } });
   return builder.build();
 }
+
+/**
+ * defineAbilityFor, remembered per actor: an ability is a pure function of the Actor's fields, so
+ * two requests of the same actor share one (and CASL compiles each rule's conditions once, not per
+ * request). Only what the rules are made of is cached: whether the token and its user are still
+ * valid is looked up on every request. Bounded; the oldest entry goes first.
+ */
+const abilities = new Map<string, AppAbility>();
+const MAX_CACHED_ABILITIES = 10_000;
+
+export function abilityFor(actor: Actor): AppAbility {
+  const key = [actor.role, actor.userId, actor.tenantId, actor.partnerId, actor.partnerTier, actor.accountId, actor.bdTenantIds.join(',')].join('|');
+  let ability = abilities.get(key);
+  if (!ability) {
+    ability = defineAbilityFor(actor);
+    if (abilities.size >= MAX_CACHED_ABILITIES) abilities.delete(abilities.keys().next().value as string);
+    abilities.set(key, ability);
+  }
+  return ability;
+}

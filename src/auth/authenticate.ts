@@ -1,30 +1,55 @@
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { AppError, unauthenticated } from '../http/errors';
 import { pooled } from '../db/prepared';
 import { config } from '../config';
-import { defineAbilityFor } from './abilities';
-import type { SessionRef } from './actor';
+import { abilityFor, type AppAbility } from './abilities';
+import type { Actor, SessionRef } from './actor';
 import { hashToken, TOKEN_PATTERN } from './tokens/token-secret';
 import { ACCESS_COLUMNS, ACCESS_JOINS, ACCESS_NAMES, actorFromRow, type AccessRow } from './user-access';
 import { CSRF_HEADER, sameSecret, SESSION_SECRET_PATTERN, sessionCookieOf } from './sessions/session-cookie';
 
-// One round trip: find the token, its user and everything the user's access hangs on, and touch
-// last_used_at (at most once a minute, so reads do not turn into a write per request).
-const TOKEN_LOOKUP = `
-  WITH hit AS (
+/** What the token lookup answers: the token's user and everything the user's access hangs on. */
+export type TokenRow = AccessRow;
+
+/**
+ * The token lookup as two CTEs, `hit` (the token, its user and everything the user's access hangs
+ * on) and `touch` (last_used_at, at most once a minute, so reads do not turn into a write per
+ * request). `hash` is the SQL of the token's SHA-256. The middleware runs them as one statement; a
+ * hot route may run them inside its own statement (see `deferAuthentication`), so that
+ * authenticating costs no round trip of its own.
+ */
+export function tokenLookupCtes(hash: string): string {
+  return `hit AS (
     SELECT t.id AS token_id, t.last_used_at, ${ACCESS_COLUMNS}
       FROM api_tokens t
       JOIN users u ON u.id = t.user_id
       ${ACCESS_JOINS}
-     WHERE t.token_hash = $1 AND t.revoked_at IS NULL
+     WHERE t.token_hash = ${hash} AND t.revoked_at IS NULL
   ), touch AS (
     UPDATE api_tokens SET last_used_at = now()
       FROM hit
      WHERE api_tokens.id = hit.token_id
        AND (hit.last_used_at IS NULL OR hit.last_used_at < now() - interval '1 minute')
-  )
-  SELECT ${ACCESS_NAMES} FROM hit`;
+  )`;
+}
+
+const TOKEN_FIELDS = ACCESS_NAMES.split(', ') as (keyof AccessRow)[];
+
+/**
+ * The TokenRow columns of `hit`, for a statement that embeds `tokenLookupCtes`; with a prefix when
+ * its other columns could share their names (read them back with `tokenRowOf`).
+ */
+export function tokenColumns(prefix = ''): string {
+  return TOKEN_FIELDS.map((f) => `hit.${f}${prefix ? ` AS "${prefix}${f}"` : ''}`).join(', ');
+}
+
+/** The TokenRow in a result row selected with `tokenColumns(prefix)`; undefined for no row. */
+export function tokenRowOf(row: Record<string, unknown> | undefined, prefix: string): TokenRow | undefined {
+  return row && (Object.fromEntries(TOKEN_FIELDS.map((f) => [f, row[prefix + f]])) as unknown as TokenRow);
+}
+
+const TOKEN_LOOKUP = `WITH ${tokenLookupCtes('$1')} SELECT ${tokenColumns()} FROM hit`;
 
 // The same for a session cookie: a session is live until revoked, past its absolute expiry, or
 // idle for longer than $2 seconds; last_seen_at moves at most once a minute.
@@ -50,12 +75,37 @@ interface SessionRow extends AccessRow {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function signIn(res: Response, row: AccessRow, session?: SessionRef): void {
+function signIn(req: Request, res: Response, row: AccessRow, session?: SessionRef): { actor: Actor; ability: AppAbility } {
   const actor = actorFromRow(row);
+  const ability = abilityFor(actor);
   res.locals.actor = actor;
-  res.locals.ability = defineAbilityFor(actor);
+  res.locals.ability = ability;
   if (session) res.locals.session = session;
-  res.req.log?.setBindings?.({ userId: actor.userId, role: actor.role });
+  req.log?.setBindings?.({ userId: actor.userId, role: actor.role });
+  return { actor, ability };
+}
+
+/** Establishes the request's Actor and ability (res.locals) from its token row, or throws 401. */
+export function establishActor(req: Request, res: Response, row: TokenRow | undefined): { actor: Actor; ability: AppAbility } {
+  if (!row) throw unauthenticated('unknown or revoked token');
+  if (!row.active) throw unauthenticated('the token belongs to a deactivated user, partner or account');
+  return signIn(req, res, row);
+}
+
+/** Routes (`METHOD /path`) that authenticate a bearer token inside their own first statement (see route.ts). */
+const deferred = new Set<string>();
+
+export function deferAuthentication(method: string, path: string): void {
+  deferred.add(`${method.toUpperCase()} ${path}`);
+}
+
+/**
+ * The hash of a token whose lookup was deferred to the route's own statement; undefined when the
+ * middleware has already established the Actor (any other route, a URL spelled otherwise, or a
+ * request signed by a session cookie).
+ */
+export function deferredToken(res: Response): Buffer | undefined {
+  return res.locals.actor ? undefined : (res.locals.deferredToken as Buffer | undefined);
 }
 
 /**
@@ -63,6 +113,8 @@ function signIn(res: Response, row: AccessRow, session?: SessionRef): void {
  * signed-in person -> Actor + CASL ability on res.locals; anything else is 401. A cookie is sent by
  * the browser on its own, so a cookie-signed request that may change something must also carry the
  * session's CSRF token in X-CSRF-Token (403 csrf_failed otherwise, before anything is written).
+ * On a route that deferred authentication, a bearer token's header is only checked here and its
+ * hash is left on res.locals for the route's statement, which looks it up the same way.
  */
 export function authenticate(ds: DataSource): RequestHandler {
   const lookup = pooled(ds); // prepared statements: every request runs one
@@ -71,10 +123,12 @@ export function authenticate(ds: DataSource): RequestHandler {
     if (header) {
       const match = /^Bearer (\S+)$/.exec(header);
       if (!match || !TOKEN_PATTERN.test(match[1])) throw unauthenticated('malformed bearer token');
-      const row = (await lookup<AccessRow>(TOKEN_LOOKUP, [hashToken(match[1])]))[0];
-      if (!row) throw unauthenticated('unknown or revoked token');
-      if (!row.active) throw unauthenticated('the token belongs to a deactivated user, partner or account');
-      signIn(res, row);
+      const hash = hashToken(match[1]);
+      if (deferred.size && deferred.has(`${req.method} ${req.baseUrl}${req.path}`)) {
+        res.locals.deferredToken = hash;
+        return next();
+      }
+      establishActor(req, res, (await lookup<TokenRow>(TOKEN_LOOKUP, [hash]))[0]);
       return next();
     }
     const cookie = sessionCookieOf(req.headers.cookie);
@@ -89,7 +143,14 @@ export function authenticate(ds: DataSource): RequestHandler {
         throw new AppError(403, 'csrf_failed', 'a signed-in browser request that changes something needs the session\'s X-CSRF-Token header');
       }
     }
-    signIn(res, row, { id: row.session_id, csrfToken: row.csrf_token });
+    signIn(req, res, row, { id: row.session_id, csrfToken: row.csrf_token });
     next();
   };
+}
+
+/** The deferred lookup on its own (a request refused before its statement still answers 401 first). */
+export async function authenticateNow(ds: DataSource, req: Request, res: Response): Promise<void> {
+  const hash = deferredToken(res);
+  if (!hash) return;
+  establishActor(req, res, (await pooled(ds)<TokenRow>(TOKEN_LOOKUP, [hash]))[0]);
 }

@@ -4,7 +4,8 @@ import { z } from './zod';
 import type { DataSource } from 'typeorm';
 import { bearerAuth, ErrorBody, registry, sessionCookie } from './openapi-registry';
 import { AppError, validationError } from './errors';
-import type { Ctx } from './context';
+import type { Ctx, TokenCtx } from './context';
+import { authenticateNow, deferAuthentication, deferredToken, establishActor } from '../auth/authenticate';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 type Out<S> = S extends ZodType ? z.output<S> : undefined;
@@ -30,6 +31,13 @@ export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject 
   /** text/csv: the handler streams the body itself to `res` and returns nothing. */
   produces?: 'application/json' | 'text/csv';
   handler: (ctx: Ctx, input: { params: Out<P>; query: Out<Q>; body: Out<B>; headers: Record<string, string> }, res: Response) => Promise<unknown>;
+  /**
+   * For a hot route: the authenticate middleware only checks the header, and this handler looks the
+   * token up inside its own first statement (`tokenLookupCtes`), saving a round trip. It must call
+   * `authenticated` on what that statement answered before it uses anything else the statement
+   * read. `handler` still serves a request the middleware authenticated (the path spelled otherwise).
+   */
+  authenticating?: (ctx: TokenCtx, input: { params: Out<P>; query: Out<Q>; body: Out<B>; headers: Record<string, string> }, res: Response) => Promise<unknown>;
 }
 
 const errorResponse = (description: string) => ({
@@ -100,22 +108,37 @@ export function route<P extends AnyObject | undefined, Q extends AnyObject | und
     },
   });
 
+  if (spec.authenticating) deferAuthentication(spec.method, spec.path);
   router[spec.method](spec.path, async (req: Request, res: Response) => {
-    const input = {
-      params: parse(spec.params, req.params, 'params'),
-      query: parse(spec.query, req.query, 'query'),
-      body: parse(spec.body, req.body, 'body'),
-      headers: spec.headers ? (parse(spec.headers, pickHeaders(req, spec.headers), 'headers') as Record<string, string>) : {},
-    } as { params: Out<P>; query: Out<Q>; body: Out<B>; headers: Record<string, string> };
-    const ctx: Ctx = {
-      actor: res.locals.actor,
-      ability: res.locals.ability,
-      log: req.log,
-      requestId: String(req.id),
-      ds,
-      session: res.locals.session,
-    };
-    const result = await spec.handler(ctx, input, res);
+    let input: { params: Out<P>; query: Out<Q>; body: Out<B>; headers: Record<string, string> };
+    try {
+      input = {
+        params: parse(spec.params, req.params, 'params'),
+        query: parse(spec.query, req.query, 'query'),
+        body: parse(spec.body, req.body, 'body'),
+        headers: spec.headers ? (parse(spec.headers, pickHeaders(req, spec.headers), 'headers') as Record<string, string>) : {},
+      } as typeof input;
+    } catch (err) {
+      await authenticateNow(ds, req, res); // an unknown token is 401 before bad input is 400, as on every route
+      throw err;
+    }
+    const requestId = String(req.id);
+    const token = deferredToken(res);
+    let result: unknown;
+    if (token && spec.authenticating) {
+      const tctx: TokenCtx = {
+        tokenHash: token,
+        log: req.log,
+        requestId,
+        ds,
+        authenticated: (row) => ({ ...establishActor(req, res, row), log: req.log, requestId, ds }),
+      };
+      result = await spec.authenticating(tctx, input, res);
+    } else {
+      if (token) await authenticateNow(ds, req, res);
+      const ctx: Ctx = { actor: res.locals.actor, ability: res.locals.ability, log: req.log, requestId, ds, session: res.locals.session };
+      result = await spec.handler(ctx, input, res);
+    }
     if (spec.produces === 'text/csv') return;
     if (status === 204) res.status(204).end();
     else res.status(status).json(result);

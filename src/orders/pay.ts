@@ -1,12 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
-import type { Ctx } from '../http/context';
+import type { DataSource } from 'typeorm';
+import type { Ctx, TokenCtx } from '../http/context';
 import { AppError, conflict } from '../http/errors';
 import { inTransaction, pgCode } from '../db/tx';
 import { inTx, pooled, type Sql } from '../db/prepared';
 import { paymentTotal } from '../billing/eligibility';
-import { checkoutContext } from './checkout-context';
+import { authenticatedCheckoutContext, checkoutContext, type CheckoutContext, type CouponChoice } from './checkout-context';
 import { judge } from './quote';
 import { orderJson } from './order-json';
 import type { OrderJson, PayBody } from './order.schema';
@@ -73,9 +74,14 @@ async function replay(em: EntityManager, tenantId: string, accountId: string, ke
  */
 type Replay = { replay: { hash: string; tenantId: string; accountId: string } };
 
-async function attempt(ctx: Ctx, sql: Sql, body: PayInput, key: string, lock: boolean): Promise<OrderOut | Replay> {
+/** Reads what a payment needs (checkoutContext), and answers it with the Ctx of the caller. */
+type Snapshot = (sql: Sql, choice: CouponChoice) => Promise<{ ctx: Ctx; checkout: CheckoutContext }>;
+
+const scoped = (ctx: Ctx, body: PayInput): Snapshot => async (sql, choice) => ({ ctx, checkout: await checkoutContext(ctx, sql, body, 'create', choice) });
+
+async function attempt(snapshot: Snapshot, sql: Sql, body: PayInput, key: string, lock: boolean): Promise<OrderOut | Replay> {
   const named = body.coupon !== 'none' && body.coupon !== 'best' ? body.coupon : undefined;
-  const { account, payment, catalog, coupons } = await checkoutContext(ctx, sql, body, 'create', {
+  const { ctx, checkout: { account, payment, catalog, coupons } } = await snapshot(sql, {
     onlyUsable: body.coupon === 'best',
     couponId: named,
     lock: lock && body.coupon !== 'none',
@@ -117,13 +123,32 @@ async function attempt(ctx: Ctx, sql: Sql, body: PayInput, key: string, lock: bo
  * with another body a 409.
  */
 export async function pay(ctx: Ctx, body: PayInput, key: string): Promise<OrderOut> {
+  return payWith(ctx.ds, scoped(ctx, body), body, key);
+}
+
+/**
+ * The same, authenticating in its first statement (see authenticatedCheckoutContext): two round
+ * trips in all. The retry under locks, if any, runs as the Actor the first attempt established.
+ */
+export async function authenticatedPay(tctx: TokenCtx, body: PayInput, key: string): Promise<OrderOut> {
+  return payWith(tctx.ds, (sql, choice) => authenticatedCheckoutContext(tctx, sql, body, 'create', choice), body, key);
+}
+
+async function payWith(ds: DataSource, first: Snapshot, body: PayInput, key: string): Promise<OrderOut> {
   const finish = (em: EntityManager, out: OrderOut | Replay) =>
     'replay' in out ? replay(em, out.replay.tenantId, out.replay.accountId, key, out.replay.hash) : out;
+  const seen: { ctx?: Ctx } = {};
+  const remembering: Snapshot = async (sql, choice) => {
+    const read = await first(sql, choice);
+    seen.ctx = read.ctx;
+    return read;
+  };
   try {
-    return await finish(ctx.ds.manager, await attempt(ctx, pooled(ctx.ds), body, key, false));
+    return await finish(ds.manager, await attempt(remembering, pooled(ds), body, key, false));
   } catch (err) {
     const code = pgCode(err);
-    if (code !== COUPON_CHANGED && code !== '40P01') throw err;
+    if ((code !== COUPON_CHANGED && code !== '40P01') || !seen.ctx) throw err;
   }
-  return inTransaction(ctx.ds, async (em) => finish(em, await attempt(ctx, inTx(em), body, key, true)));
+  const ctx = seen.ctx;
+  return inTransaction(ds, async (em) => finish(em, await attempt(scoped(ctx, body), inTx(em), body, key, true)));
 }

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import type { Ctx } from '../http/context';
+import type { Ctx, TokenCtx } from '../http/context';
 import { isApplicable, paymentTotal, type CouponFacts, type Payment, type ProductFacts, type RefusalCode } from '../billing/eligibility';
 import { checkoutOrder } from '../billing/priority';
 import { pooled } from '../db/prepared';
-import { checkoutContext } from './checkout-context';
+import { authenticatedCheckoutContext, checkoutContext, type CheckoutContext } from './checkout-context';
 import type { CheckoutBody } from './order.schema';
 
 export interface Judged {
@@ -25,7 +25,16 @@ export function judge(coupons: CouponFacts[], payment: Payment, catalog: Map<str
 
 /** R22: what each applicable coupon would deduct; with explain, why the others do not apply. */
 export async function quote(ctx: Ctx, body: z.output<typeof CheckoutBody>, explain: boolean) {
-  const { payment, catalog, coupons } = await checkoutContext(ctx, pooled(ctx.ds), body, 'read', { onlyUsable: !explain, lock: false });
+  return quoted(await checkoutContext(ctx, pooled(ctx.ds), body, 'read', { onlyUsable: !explain, lock: false }), explain);
+}
+
+/** The same, authenticating in its one statement (see authenticatedCheckoutContext): one round trip. */
+export async function authenticatedQuote(tctx: TokenCtx, body: z.output<typeof CheckoutBody>, explain: boolean) {
+  const { checkout } = await authenticatedCheckoutContext(tctx, pooled(tctx.ds), body, 'read', { onlyUsable: !explain });
+  return quoted(checkout, explain);
+}
+
+function quoted({ payment, catalog, coupons }: CheckoutContext, explain: boolean) {
   const { applicable, refused } = judge(coupons, payment, catalog);
   const total = paymentTotal(payment);
   return {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { harness } from '../support/harness';
-import { call } from '../support/http';
+import { as, call } from '../support/http';
 import { buildWorld, type World, type Person } from '../support/world';
 import { ensureProducts, insertCoupon, ledgerMismatches, type CouponSpec } from '../support/coupons-world';
 
@@ -188,5 +188,84 @@ describe('R21 R22 R26 prepaid checkout: quote, pay, idempotency, concurrency', (
   it('R14: a coupon outside its window does not apply', async () => {
     const later = await coupon({ validFrom: new Date(Date.now() + DAY), validUntil: new Date(Date.now() + 2 * DAY) });
     expect((await pay({ ...order([{ productCode: 'cvm', amount: '100' }]), coupon: later })).body.error.details.code).to.equal('not_yet_valid');
+  });
+
+  describe('authentication inside the checkout statement (quote and pay look the token up in their own first statement)', () => {
+    const body = () => order([{ productCode: 'cvm', amount: '100' }]);
+    const written = async () =>
+      (await harness.ds.query(`SELECT (SELECT count(*)::int FROM orders) + (SELECT count(*)::int FROM coupon_ledger WHERE type = 'deduct') AS n`))[0].n;
+
+    it('a missing, unknown, revoked or deactivated token is 401 and writes nothing; an unknown token is 401 before a bad body is 400', async () => {
+      const c = await coupon();
+      const before = await written();
+      const unknown = `cc_${'A'.repeat(43)}`;
+      expect((await call('POST', '/v1/checkout/quote', { body: body() })).status).to.equal(401);
+      expect((await call('POST', '/v1/orders', { body: { ...body(), coupon: c }, headers: { 'idempotency-key': randomUUID() } })).status).to.equal(401);
+      for (const bad of [{ ...body(), coupon: c, extra: 1 }, { ...body(), coupon: c }]) {
+        const res = await call('POST', '/v1/orders', { token: unknown, body: bad }); // and no Idempotency-Key
+        expect(res.status, JSON.stringify(res.body)).to.equal(401);
+        expect(res.body.error.message).to.equal('unknown or revoked token');
+      }
+      expect((await quote({ ...body(), extra: 1 }, false, { ...w.A.af, token: unknown })).status).to.equal(401);
+      expect((await pay({ ...body(), coupon: c })).status).to.equal(201);
+      expect((await as(w.A.af.token).post(`/v1/tokens/${w.A.af.tokenId}/revoke`)).status).to.equal(200);
+      const afterFirst = await written();
+      expect(afterFirst).to.equal(before + 2);
+      const revoked = await pay({ ...body(), coupon: c });
+      expect(revoked.status).to.equal(401);
+      expect(revoked.body.error.message).to.equal('unknown or revoked token');
+      expect((await quote(body())).status).to.equal(401);
+      await harness.ds.query(`UPDATE users SET status = 'deactivated' WHERE id = $1`, [w.A.ao.id]);
+      expect((await pay({ ...body(), coupon: c }, randomUUID(), w.A.ao)).status).to.equal(401);
+      expect((await quote(body(), false, w.A.ao)).status).to.equal(401);
+      await harness.ds.query(`UPDATE accounts SET status = 'deactivated' WHERE id = $1`, [w.A.account]);
+      expect((await quote(body(), false, w.A.am)).status).to.equal(401); // a deactivated account's users
+      expect(await written()).to.equal(afterFirst);
+      expect((await pay({ ...body(), coupon: 'none' }, randomUUID(), w.B.af)).status).to.equal(201); // other accounts pay on
+    });
+
+    it('CASL decides on the account read by that statement: out of scope is 404, in scope without the action is 403, and neither writes', async () => {
+      const c = await coupon();
+      const before = await written();
+      const forA = (over: Record<string, unknown> = {}) => ({ ...body(), accountId: w.A.account, ...over });
+      // Readable orders of A's account: its partner's users and the platform admin quote; none of them pays.
+      for (const p of [w.A.pa, w.A.po, w.A.pv, w.admin]) {
+        expect((await quote(forA(), false, p)).status, p.role).to.equal(200);
+        expect((await pay(forA({ coupon: c }), randomUUID(), p)).status, p.role).to.equal(403);
+      }
+      // Not theirs to read: the reseller's staff, a BD, another tenant (by id, by default account).
+      for (const p of [w.A.ra, w.A.ro, w.bd, w.B.pa, w.B.af, w.B.am]) {
+        expect((await quote(forA(), false, p)).status, p.role).to.equal(404);
+        expect((await pay(forA({ coupon: 'best' }), randomUUID(), p)).status, p.role).to.equal(404);
+      }
+      // No account of one's own and none named: 422.
+      expect((await quote(body(), false, w.A.pa)).status).to.equal(422);
+      expect(await written()).to.equal(before);
+      expect((await pay(forA({ coupon: c }), randomUUID(), w.A.ao)).status).to.equal(201);
+    });
+
+    it('touches the token\'s last_used_at, at most once a minute', async () => {
+      await harness.ds.query(`UPDATE api_tokens SET last_used_at = NULL WHERE id = $1`, [w.A.af.tokenId]);
+      expect((await quote(body())).status).to.equal(200);
+      const [first] = await harness.ds.query(`SELECT last_used_at FROM api_tokens WHERE id = $1`, [w.A.af.tokenId]);
+      expect(first.last_used_at).to.be.instanceOf(Date);
+      expect((await pay({ ...body(), coupon: 'none' })).status).to.equal(201);
+      const [second] = await harness.ds.query(`SELECT last_used_at FROM api_tokens WHERE id = $1`, [w.A.af.tokenId]);
+      expect(second.last_used_at.getTime()).to.equal(first.last_used_at.getTime());
+    });
+
+    it('the same routes spelled otherwise are authenticated by the middleware and answer the same', async () => {
+      const c = await coupon({ balance: 500 });
+      const q = await call('POST', '/v1/checkout/quote/', { token: w.A.af.token, body: body() });
+      expect(q.status, JSON.stringify(q.body)).to.equal(200);
+      expect(q.body.applicable.map((x: { couponId: string }) => x.couponId)).to.deep.equal([c]);
+      const p = await call('POST', '/v1/Orders', { token: w.A.af.token, body: { ...body(), coupon: 'best' }, headers: { 'idempotency-key': randomUUID() } });
+      expect(p.status, JSON.stringify(p.body)).to.equal(201);
+      expect(p.body).to.deep.include({ couponId: c, couponDeduction: '100' });
+      const other = await call('POST', '/v1/orders/', { token: w.B.af.token, body: { ...body(), accountId: w.A.account, coupon: 'none' }, headers: { 'idempotency-key': randomUUID() } });
+      expect(other.status).to.equal(404);
+      await harness.ds.query(`UPDATE api_tokens SET revoked_at = now() WHERE id = $1`, [w.A.af.tokenId]);
+      expect((await call('POST', '/v1/checkout/quote/', { token: w.A.af.token, body: body() })).status).to.equal(401);
+    });
   });
 });
