@@ -1,20 +1,44 @@
 import { harness } from './harness';
 
 /**
- * Ledger rows for coupon-deduction reports (R24, R25): `deduct` (negative amount) and `return`
- * (positive) rows on an existing coupon, at chosen instants. The report reads only the ledger, so
- * the coupon's balance is left alone; keep these to report tests (ledgerMismatches would flag them).
+ * Coupon deductions and returns for report tests (R24, R25), at chosen instants, kept honest so that
+ * the whole database still reconciles (R26): each `deduct` pays a settled pay-as-you-go bill of its
+ * own (amount = deduction, no cash), each `return` gives part of the coupon's latest such bill back,
+ * and every row moves the coupon's balance, with balance_after its running sum.
  */
 export async function insertLedgerMoves(
   couponId: string,
   moves: { type: 'deduct' | 'return'; amount: number; at: Date; accountId?: string }[],
 ): Promise<void> {
   for (const m of moves) {
-    await harness.ds.query(
-      `INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after, at)
-       SELECT tenant_id, id, coalesce($2::uuid, account_id), $3, $4, 0, $5 FROM coupons WHERE id = $1`,
-      [couponId, m.accountId ?? null, m.type, m.type === 'deduct' ? -m.amount : m.amount, m.at],
-    );
+    await harness.ds.transaction(async (em) => {
+      const [c]: { tenant_id: string; account_id: string; partner_id: string; currency: string; balance: string }[] = await em.query(
+        `SELECT tenant_id, coalesce($2::uuid, account_id) AS account_id, partner_id, currency, balance::text FROM coupons WHERE id = $1 FOR UPDATE`,
+        [couponId, m.accountId ?? null],
+      );
+      const signed = m.type === 'deduct' ? -m.amount : m.amount;
+      const after = (BigInt(c.balance) + BigInt(signed)).toString();
+      let billId: string;
+      if (m.type === 'deduct') {
+        [{ id: billId }] = await em.query(
+          `INSERT INTO bills (tenant_id, account_id, partner_id, cycle_id, product_code, currency, period_start, period_end, amount,
+                              coupon_deduction, cash_due, coupons_applied_at, status, due_at, settled_at)
+           VALUES ($1, $2, $3, gen_random_uuid(), 'cvm', $4, $5::timestamptz - interval '1 hour', $5, $6, $6, 0, $5, 'paid', $5, $5)
+           RETURNING id`,
+          [c.tenant_id, c.account_id, c.partner_id, c.currency, m.at, m.amount],
+        );
+      } else {
+        [{ bill_id: billId }] = await em.query(
+          `SELECT bill_id FROM coupon_ledger WHERE coupon_id = $1 AND type = 'deduct' AND bill_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
+          [couponId],
+        );
+      }
+      await em.query(
+        `INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after, bill_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [c.tenant_id, couponId, c.account_id, m.type, signed, after, billId, m.at],
+      );
+      await em.query(`UPDATE coupons SET balance = $2 WHERE id = $1`, [couponId, after]);
+    });
   }
 }
 
