@@ -1,5 +1,6 @@
 // The shapes of the /v1 answers the portal reads (kept here, beside the shared api-types.ts, so the
 // areas can grow apart without editing one file). Amounts are strings of integer minor units.
+import type { Template } from '../api-types';
 export type { IssuanceItem, IssuanceRequest, Page, RequestStatus, Template } from '../api-types';
 
 /** GET /v1/accounts items (src/tenancy/accounts/account.schema.ts). */
@@ -23,18 +24,7 @@ export interface Product {
 }
 
 /** GET /v1/templates items: the shared Template plus what the portal's list shows. */
-export interface PortalTemplate {
-  id: string;
-  name: string;
-  currency: string;
-  faceValue: string;
-  costBearer: 'vendor' | 'partner';
-  issueLimit: 'once' | 'unlimited';
-  validity: { kind: 'fixed'; from: string; until: string } | { kind: 'relative'; days: number };
-  usage: 'one_time' | 'reusable';
-  productCodes: string[];
-  billingModes: string[];
-  status: 'active' | 'archived';
+export interface PortalTemplate extends Template {
   issued: boolean;
   committed: { count: number; amount: string };
   createdAt: string;
