@@ -43,6 +43,9 @@ describe('web sessions: email + password sign-in, cookie, CSRF', () => {
     expect(secret).to.match(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes
     expect(parts.slice(1)).to.have.members(['Path=/', `Max-Age=${config().SESSION_MAX_AGE_SECONDS}`, 'HttpOnly', 'Secure', 'SameSite=Strict']);
     expect(config().SESSION_MAX_AGE_SECONDS).to.equal(7 * 24 * 3600);
+    // The companion the web app reads to know a session may exist: no secret, readable by scripts.
+    const companion = res.headers.getSetCookie().find((c) => c.startsWith('cc_signed_in='))!.split(/;\s*/);
+    expect(companion).to.have.members(['cc_signed_in=1', 'Path=/', `Max-Age=${config().SESSION_MAX_AGE_SECONDS}`, 'Secure', 'SameSite=Strict']);
 
     const rows = await harness.ds.query(`SELECT * FROM web_sessions WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1`, [w.A.pa.id]);
     const row = rows[0];
@@ -196,6 +199,7 @@ describe('web sessions: email + password sign-in, cookie, CSRF', () => {
     const res = await browser(s).delete('/v1/session');
     expect(res.status).to.equal(204);
     expect(setCookieOf(res)!.split(/;\s*/)).to.include.members(['cc_session=', 'Max-Age=0', 'Path=/', 'HttpOnly', 'Secure', 'SameSite=Strict']);
+    expect(res.headers.getSetCookie().find((c) => c.startsWith('cc_signed_in='))!.split(/;\s*/)).to.include.members(['cc_signed_in=', 'Max-Age=0']);
     const [row] = await harness.ds.query(`SELECT revoked_at FROM web_sessions WHERE token_hash = $1`, [hashToken(s.cookie)]);
     expect(row.revoked_at).to.be.instanceOf(Date);
     for (const path of ['/v1/me', '/v1/session']) {

@@ -26,8 +26,21 @@ function remember(session: Session): Me {
   return normalizeMe(session.user);
 }
 
-/** null when nobody is signed in (401). */
+/**
+ * The server sets the readable cc_signed_in=1 beside the http-only session cookie and clears both
+ * together: without it nobody can be signed in here, and the app does not ask (a refused request
+ * would be the first thing every signed-out visit did).
+ */
+function maySignedIn(): boolean {
+  return document.cookie.split(';').some((c) => c.trim() === 'cc_signed_in=1');
+}
+
+/** null when nobody is signed in (no companion cookie, or 401: the session ended). */
 async function fetchSession(signal: AbortSignal): Promise<Me | null> {
+  if (!maySignedIn()) {
+    setCsrfToken(null);
+    return null;
+  }
   try {
     return remember(await request<Session>('GET', '/v1/session', { signal, expectUnauthorized: true }));
   } catch (err) {

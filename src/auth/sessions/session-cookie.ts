@@ -3,6 +3,12 @@ import type { Response } from 'express';
 import { config } from '../../config';
 
 export const SESSION_COOKIE = 'cc_session';
+/**
+ * A companion cookie the web app may read (not HttpOnly, no secret in it: always "1"): it says a
+ * session may exist, so the app asks GET /v1/session only then, instead of starting every visit of
+ * a signed-out person with a refused request. It proves nothing; the server never reads it.
+ */
+export const SIGNED_IN_COOKIE = 'cc_signed_in';
 export const CSRF_HEADER = 'x-csrf-token';
 
 // 256 random bits, base64url (43 characters); the database keeps only the SHA-256, like API tokens.
@@ -25,9 +31,10 @@ export function sameSecret(given: string, expected: string): boolean {
 }
 
 function setCookie(res: Response, value: string, maxAgeSeconds: number): void {
-  const flags = [`${SESSION_COOKIE}=${value}`, 'Path=/', `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Strict'];
-  if (config().COOKIE_SECURE) flags.push('Secure');
-  res.append('Set-Cookie', flags.join('; '));
+  const secure = config().COOKIE_SECURE ? ['Secure'] : [];
+  const common = ['Path=/', `Max-Age=${maxAgeSeconds}`, 'SameSite=Strict', ...secure];
+  res.append('Set-Cookie', [`${SESSION_COOKIE}=${value}`, ...common, 'HttpOnly'].join('; '));
+  res.append('Set-Cookie', [`${SIGNED_IN_COOKIE}=${value ? '1' : ''}`, ...common].join('; '));
   // The answers that set or clear the cookie carry the CSRF token or a sign-out: never cached.
   res.set('Cache-Control', 'no-store');
 }
