@@ -117,7 +117,7 @@ describe('web: the distributor portal (R1 R4-R9 R12 R24), in Chromium', () => {
     const list = await as(w.A.pa.token).get('/v1/templates?limit=100');
     const made = (list.body.items as { name: string; faceValue: string; costBearer: string; productCodes: string[] }[]).find((t) => t.name === 'Portal spring credit');
     expect(made).to.deep.include({ faceValue: '5000', costBearer: 'partner', productCodes: ['cvm'] });
-    pa.expectNoConsoleErrors();
+    pa.expectNoConsoleErrors([/^POST \/v1\/templates 400$/]); // the API's own field error, shown above
   });
 
   it('R5 R9 R12: a partner-borne issue to 3 subaccounts shows the total first, then its progress, and ends issued', async () => {
@@ -228,6 +228,6 @@ describe('web: the distributor portal (R1 R4-R9 R12 R24), in Chromium', () => {
     expect(await alert.textContent()).to.include('tier-2 reseller cannot create vendor-borne templates');
     expect(await fingerprint(harness.ds)).to.deep.equal(before);
     await web.screenshot(page, '8-reseller-refused');
-    ra.expectNoConsoleErrors();
+    ra.expectNoConsoleErrors([/^POST \/v1\/templates 403$/]); // the forced vendor-borne template, refused
   });
 });

@@ -39,7 +39,7 @@ describe('web: signing in, and where each role lands (R3), in Chromium', () => {
     expect(await page.getByLabel('Password').inputValue()).to.equal('');
     expect((await t.context.cookies()).map((c) => c.name)).to.not.include('cc_session');
     await web.screenshot(page, 'wrong-password');
-    t.expectNoConsoleErrors();
+    t.expectNoConsoleErrors([/^POST \/v1\/session 401$/]); // the wrong password, refused
   });
 
   it('too many failed attempts: the form says when to try again, in minutes', async () => {
@@ -55,7 +55,7 @@ describe('web: signing in, and where each role lands (R3), in Chromium', () => {
     await t.page.getByRole('alert').filter({ hasText: 'Too many attempts — try again in 15 minutes.' }).waitFor();
     expect(new URL(t.page.url()).pathname).to.equal('/signin');
     await web.screenshot(t.page, 'too-many-attempts');
-    t.expectNoConsoleErrors();
+    t.expectNoConsoleErrors([/^POST \/v1\/session (401|429)$/]); // the failures, then the limit
   });
 
   it('R3: ?next= brings the BD back to the page it asked for; a session ended elsewhere sends it to the form and back; signing out ends it', async () => {
@@ -85,7 +85,7 @@ describe('web: signing in, and where each role lands (R3), in Chromium', () => {
     expect((await t.context.cookies()).filter((c) => c.name === 'cc_session' && c.value !== '')).to.deep.equal([]);
     await page.goto('/bd/queue');
     await page.waitForURL((u) => u.pathname === '/signin');
-    t.expectNoConsoleErrors();
+    t.expectNoConsoleErrors([/^GET \/v1\/[\w/-]+ 401$/]); // the calls made after the session ended on the server
   });
 
   it('R3: a partner admin lands in the portal and is told the BD queue is not for its role; a platform admin is told it has no view yet', async () => {

@@ -27,11 +27,16 @@ async function assertServable(): Promise<void> {
   }
 }
 
-/** What went wrong in a page: console errors, uncaught exceptions, /v1 answers of 500 and more. */
+/**
+ * What went wrong in a page: console errors, uncaught exceptions, /v1 answers of 500 and more, and
+ * /v1 refusals (4xx, as "METHOD /v1/path STATUS"), which a flow must not meet unless its test
+ * names them as what it checks (a wrong password's 401, a forced vendor-borne request's 403).
+ */
 export interface PageProblems {
   consoleErrors: string[];
   pageErrors: string[];
   serverErrors: string[];
+  refusals: string[];
 }
 
 export interface TrackedPage {
@@ -40,21 +45,26 @@ export interface TrackedPage {
   problems: PageProblems;
   /** Every /v1 request the page made, as "METHOD /v1/path" (query left out). */
   apiCalls: string[];
-  expectNoConsoleErrors(): void;
+  /**
+   * No console error, page error or 5xx; and no /v1 refusal but those named in `expected`
+   * (patterns matched against "METHOD /v1/path STATUS", e.g. /^POST \/v1\/session 401$/). The
+   * refusals it accepted are cleared, so the next check of the same page judges only newer ones.
+   */
+  expectNoConsoleErrors(expected?: RegExp[]): void;
 }
 
 // Chromium logs every non-2xx fetch as a console error ("Failed to load resource: ... status of
-// 401"). Answers below 500 are the app's normal conversation (no session yet, a refused sign-in,
-// a refused decision) and the tests assert on them through the page; 5xx are kept in serverErrors.
+// 401"). For /v1 answers below 500 that line carries no more than the response itself, which is
+// kept in `refusals` (with its method and path) and judged there; 5xx are kept in serverErrors.
 const NETWORK_LOG = /^Failed to load resource: the server responded with a status of (\d{3})/;
 
 function track(page: Page, context: BrowserContext): TrackedPage {
-  const problems: PageProblems = { consoleErrors: [], pageErrors: [], serverErrors: [] };
+  const problems: PageProblems = { consoleErrors: [], pageErrors: [], serverErrors: [], refusals: [] };
   const apiCalls: string[] = [];
   page.on('console', (m) => {
     if (m.type() !== 'error') return;
     const status = NETWORK_LOG.exec(m.text())?.[1];
-    if (status && Number(status) < 500) return;
+    if (status && Number(status) < 500 && URL.parse(m.location().url)?.pathname.startsWith('/v1/')) return;
     problems.consoleErrors.push(`${m.text()} (${m.location().url})`);
   });
   page.on('pageerror', (e) => problems.pageErrors.push(e.stack ?? e.message));
@@ -64,15 +74,21 @@ function track(page: Page, context: BrowserContext): TrackedPage {
   });
   page.on('response', (r) => {
     const u = new URL(r.url());
-    if (u.pathname.startsWith('/v1/') && r.status() >= 500) problems.serverErrors.push(`${r.request().method()} ${u.pathname} -> ${r.status()}`);
+    if (!u.pathname.startsWith('/v1/')) return;
+    if (r.status() >= 500) problems.serverErrors.push(`${r.request().method()} ${u.pathname} -> ${r.status()}`);
+    else if (r.status() >= 400) problems.refusals.push(`${r.request().method()} ${u.pathname} ${r.status()}`);
   });
   return {
     page,
     context,
     problems,
     apiCalls,
-    expectNoConsoleErrors() {
-      expect(problems, 'console errors, page errors or 5xx answers').to.deep.equal({ consoleErrors: [], pageErrors: [], serverErrors: [] });
+    expectNoConsoleErrors(expected: RegExp[] = []) {
+      const unexpected = problems.refusals.filter((r) => !expected.some((e) => e.test(r)));
+      expect({ ...problems, refusals: unexpected }, 'console errors, page errors, 5xx answers or refusals no test expects').to.deep.equal({
+        consoleErrors: [], pageErrors: [], serverErrors: [], refusals: [],
+      });
+      problems.refusals.length = 0; // judged: a later check of the same page sees only what follows
     },
   };
 }
