@@ -1,6 +1,6 @@
-import { useId } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Page } from '../components/Page';
+import { ParamFilter } from '../components/ParamFilter';
 import { Loading } from '../components/Loading';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -18,37 +18,15 @@ const OUTCOMES: { value: Outcome | ''; label: string }[] = [
 
 /** "My decisions": what the BD approved or rejected, newest first, and what became of it (R9). */
 export function DecisionsPage() {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const raw = params.get('outcome');
   const outcome: Outcome | undefined = raw === 'approved' || raw === 'rejected' ? raw : undefined;
   const decisions = useMyDecisions(outcome);
-  const filterId = useId();
   const rows = decisions.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
     <Page title="My decisions" description={<p>Requests you approved or rejected, newest first, with what became of them.</p>}>
-      <form className="filters" onSubmit={(e) => e.preventDefault()}>
-        <div className="field field-inline">
-          <label htmlFor={filterId}>Outcome</label>
-          <select
-            id={filterId}
-            value={outcome ?? ''}
-            onChange={(e) =>
-              setParams((p) => {
-                if (e.target.value) p.set('outcome', e.target.value);
-                else p.delete('outcome');
-                return p;
-              })
-            }
-          >
-            {OUTCOMES.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </div>
-      </form>
+      <ParamFilter label="Outcome" param="outcome" value={outcome ?? ''} options={OUTCOMES} />
       {decisions.isPending ? <Loading label="Loading your decisions…" /> : null}
       {decisions.error ? <ErrorMessage error={decisions.error} title="Your decisions could not be loaded" /> : null}
       {decisions.data ? (

@@ -1,6 +1,6 @@
-import { useId } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Page } from '../components/Page';
+import { ParamFilter } from '../components/ParamFilter';
 import { Loading } from '../components/Loading';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -25,37 +25,17 @@ const STATUSES: { value: '' | RequestStatus; label: string }[] = [
 
 /** The partner's issuance requests, newest first, with live progress while the workers issue (R9, R12). */
 export function RequestsPage() {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const raw = params.get('status') ?? '';
   const status = (STATUSES.some((s) => s.value === raw) ? raw : '') as '' | RequestStatus;
   const requests = useRequests(status);
   const templates = useTemplates('');
   const names = new Map((templates.data?.pages.flatMap((p) => p.items) ?? []).map((t) => [t.id, t.name]));
-  const filterId = useId();
   const rows = requests.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
     <Page title="Requests" description={<p>Your issuance requests, newest first. Progress updates by itself while coupons are being issued.</p>}>
-      <form className="filters" onSubmit={(e) => e.preventDefault()}>
-        <div className="field field-inline">
-          <label htmlFor={filterId}>Status</label>
-          <select
-            id={filterId}
-            value={status}
-            onChange={(e) =>
-              setParams((p) => {
-                if (e.target.value) p.set('status', e.target.value);
-                else p.delete('status');
-                return p;
-              })
-            }
-          >
-            {STATUSES.map((s) => (
-              <option key={s.value} value={s.value}>{s.label}</option>
-            ))}
-          </select>
-        </div>
-      </form>
+      <ParamFilter label="Status" param="status" value={status} options={STATUSES} />
       {requests.isPending ? <Loading label="Loading your requests…" /> : null}
       {requests.error ? <ErrorMessage error={requests.error} title="Your requests could not be loaded" /> : null}
       {requests.data ? (

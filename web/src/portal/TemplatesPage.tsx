@@ -1,6 +1,6 @@
-import { useId } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { Page } from '../components/Page';
+import { ParamFilter } from '../components/ParamFilter';
 import { Loading } from '../components/Loading';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -9,39 +9,25 @@ import { Money } from '../components/Money';
 import { useTemplates } from './portal-api';
 import { SHORT_BEARER, USAGE, validityText } from './labels';
 
+const TEMPLATE_FILTER = [
+  { value: '', label: 'All templates' },
+  { value: 'active', label: 'Active' },
+  { value: 'archived', label: 'Archived' },
+];
+
 /** The partner's coupon templates (R4), active or archived, with a way to issue each. */
 export function TemplatesPage() {
-  const [params, setParams] = useSearchParams();
+  const [params] = useSearchParams();
   const raw = params.get('status');
   const status = raw === 'active' || raw === 'archived' ? raw : '';
   const templates = useTemplates(status);
   const created = (useLocation().state as { created?: string } | null)?.created;
-  const filterId = useId();
   const rows = templates.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
     <Page title="Templates" description={<p>What your coupons are worth and where they apply. <Link to="/portal/templates/new">New template</Link></p>}>
       {created ? <p className="notice" role="status">Template “{created}” created.</p> : null}
-      <form className="filters" onSubmit={(e) => e.preventDefault()}>
-        <div className="field field-inline">
-          <label htmlFor={filterId}>Show</label>
-          <select
-            id={filterId}
-            value={status}
-            onChange={(e) =>
-              setParams((p) => {
-                if (e.target.value) p.set('status', e.target.value);
-                else p.delete('status');
-                return p;
-              })
-            }
-          >
-            <option value="">All templates</option>
-            <option value="active">Active</option>
-            <option value="archived">Archived</option>
-          </select>
-        </div>
-      </form>
+      <ParamFilter label="Show" param="status" value={status} options={TEMPLATE_FILTER} />
       {templates.isPending ? <Loading label="Loading templates…" /> : null}
       {templates.error ? <ErrorMessage error={templates.error} title="Templates could not be loaded" /> : null}
       {templates.data ? (
