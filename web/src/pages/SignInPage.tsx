@@ -6,6 +6,7 @@ import { homePath, mayOpen, safeNextPath, type Role } from '../roles';
 import { Page } from '../components/Page';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Loading } from '../components/Loading';
+import { Field } from '../components/Field';
 
 /** What a person is told when signing in fails: the API's codes in plain words. */
 export function signInProblem(error: unknown): string | null {
@@ -25,7 +26,7 @@ export function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [missing, setMissing] = useState<{ email?: string; password?: string }>({});
-  const ids = { email: useId(), password: useId(), emailError: useId(), passwordError: useId() };
+  const ids = { email: useId(), password: useId() };
 
   const landing = (role: Role) => {
     const next = safeNextPath(params.get('next'));
@@ -59,35 +60,16 @@ export function SignInPage() {
           ) : signIn.error ? (
             <ErrorMessage error={signIn.error} title="Signing in failed" />
           ) : null}
-          <div className="field">
-            <label htmlFor={ids.email}>Email</label>
-            <input
-              id={ids.email}
-              name="email"
-              type="email"
-              autoComplete="username"
-              autoFocus
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              aria-invalid={missing.email ? true : undefined}
-              aria-describedby={missing.email ? ids.emailError : undefined}
-            />
-            {missing.email ? <p id={ids.emailError} className="field-error">{missing.email}</p> : null}
-          </div>
-          <div className="field">
-            <label htmlFor={ids.password}>Password</label>
-            <input
-              id={ids.password}
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              aria-invalid={missing.password ? true : undefined}
-              aria-describedby={missing.password ? ids.passwordError : undefined}
-            />
-            {missing.password ? <p id={ids.passwordError} className="field-error">{missing.password}</p> : null}
-          </div>
+          <Field id={ids.email} label="Email" error={missing.email}>
+            {(aria) => (
+              <input {...aria} name="email" type="email" autoComplete="username" autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
+            )}
+          </Field>
+          <Field id={ids.password} label="Password" error={missing.password}>
+            {(aria) => (
+              <input {...aria} name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+            )}
+          </Field>
           <button type="submit" className="button button-primary" disabled={signIn.isPending}>
             {signIn.isPending ? 'Signing in…' : 'Sign in'}
           </button>

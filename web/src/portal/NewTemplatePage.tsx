@@ -1,6 +1,7 @@
-import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Page } from '../components/Page';
+import { Field } from '../components/Field';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Loading } from '../components/Loading';
 import { useMe } from '../session';
@@ -94,19 +95,6 @@ export function checkTemplate(f: Form): { errors: Errors; body: Record<string, u
     else body.maxDurationMonths = m;
   } else body.maxDurationMonths = null;
   return { errors, body: Object.keys(errors).length ? null : body };
-}
-
-/** A field with its label, help and error wired for screen readers. */
-function Field({ id, label, error, help, children }: { id: string; label: string; error?: string; help?: ReactNode; children: (aria: object) => ReactNode }) {
-  const describedBy = [help ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
-      {help ? <p className="field-help" id={`${id}-help`}>{help}</p> : null}
-      {error ? <p className="field-error" id={`${id}-error`}>{error}</p> : null}
-    </div>
-  );
 }
 
 function CheckGroup({ legend, name, options, value, onChange, error }: {
