@@ -1,9 +1,8 @@
 import { z } from '../http/zod';
-import { Id, PageQuery, page } from '../http/schemas';
+import { Id, InstantText as Instant, PageQuery, page } from '../http/schemas';
 import { ProductCode } from '../catalog/product.schema';
 import { FAULT_CAUSES, FAULT_KINDS } from './compensation-rules';
 
-const Instant = z.iso.datetime({ offset: true });
 
 export const RecordFaultBody = z
   .strictObject({

@@ -1,21 +1,27 @@
 import { z } from '../http/zod';
-import { Id, PageQuery, page } from '../http/schemas';
+import { Id, InstantText, PageQuery, page } from '../http/schemas';
 import { ProductCode } from '../catalog/product.schema';
 import { CouponJson } from './coupon-json';
+import { INT8_MAX } from '../shared/money';
 
 export const WalletQuery = z.strictObject({
   ...PageQuery,
   accountId: Id.optional(),
   status: z.enum(['unused', 'used', 'expired', 'pending_activation', 'revoked']).optional(),
   product: ProductCode.optional().describe('Coupons that can cover this product (product coupons listing it, and general ones)'),
-  expiresBefore: z.iso.datetime({ offset: true }).optional(),
+  expiresBefore: InstantText.optional(),
   templateId: Id.optional(),
 });
 export const CouponPage = page(CouponJson).openapi('CouponPage');
 
 export const LedgerQuery = z.strictObject({
   limit: PageQuery.limit,
-  after: z.string().regex(/^\d{1,19}$/).optional().describe('The last entry id of the previous page'),
+  after: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .refine((s) => BigInt(s) <= INT8_MAX, 'past the largest entry id')
+    .optional()
+    .describe('The last entry id of the previous page'),
 });
 export const LedgerEntryJson = z
   .object({

@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import pinoHttp from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Redis } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { DataSource } from 'typeorm';
 import { ForbiddenError } from '@casl/ability';
 import { logger } from '../logger';
@@ -75,8 +76,12 @@ export function createApp({ ds, redis, queues = [], webDist }: AppDeps): Express
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Ready means able to do what requests need: PostgreSQL answers a statement, and Redis takes a
+  // rate limiter's write and read (sign-in and activation codes use them), not only a PING, which
+  // a Redis refusing writes (out of memory, read-only, persistence failing) still answers.
+  const probe = new RateLimiterRedis({ storeClient: redis, keyPrefix: 'readyz', points: 1_000_000_000, duration: 10 });
   app.get('/readyz', async (_req, res) => {
-    const [db, queue] = await Promise.allSettled([ds.query('SELECT 1'), redis.ping()]);
+    const [db, queue] = await Promise.allSettled([ds.query('SELECT 1'), probe.consume('probe')]);
     const checks = { postgres: db.status === 'fulfilled' ? 'ok' : 'down', redis: queue.status === 'fulfilled' ? 'ok' : 'down' };
     const ok = checks.postgres === 'ok' && checks.redis === 'ok';
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks });
@@ -116,7 +121,16 @@ export function createApp({ ds, redis, queues = [], webDist }: AppDeps): Express
   if (queues.length) mountQueueDashboard(app, ds, queues);
   const web = webApp(webDist ?? config().WEB_DIST_DIR ?? DEFAULT_WEB_DIST);
   if (web) app.use(web);
-  app.use('/v1', express.json({ limit: '2mb', strict: true, type: () => true }));
+  // A body is JSON or refused: a form or text/plain body is never read as if it were JSON.
+  app.use('/v1', (req, _res, next) => {
+    const sent = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (sent && !req.is('application/json')) {
+      next(new AppError(415, 'unsupported_media_type', 'a request body must be sent as application/json', { contentType: req.headers['content-type'] ?? null }));
+      return;
+    }
+    next();
+  });
+  app.use('/v1', express.json({ limit: '2mb', strict: true }));
   app.use(open);
   app.use('/v1', authenticate(ds));
   app.use(v1);

@@ -54,6 +54,9 @@ function fromPg(err: unknown): AppError | undefined {
     case '40P01':
       return new AppError(503, 'retry_later', 'the request collided with another; retry it');
     default:
+      // Class 22, data exceptions (a value out of range, a bad date, a NUL in text): the schemas
+      // refuse such input before it gets here; this is the last line of defence, and the input's.
+      if (code?.startsWith('22')) return new AppError(400, 'invalid_value', 'a value is out of range or malformed', { sqlstate: code });
       return undefined;
   }
 }
@@ -66,6 +69,10 @@ export function toAppError(err: unknown): AppError {
   // body-parser's errors: malformed JSON, too large, wrong charset.
   if (e?.type === 'entity.parse.failed') return new AppError(400, 'invalid_json', 'request body is not valid JSON');
   if (e?.type === 'entity.too.large') return new AppError(413, 'payload_too_large', 'request body is too large');
+  // The router could not decode a path parameter (a malformed percent-escape such as %ZZ).
+  if (err instanceof URIError && e.status === 400) {
+    return new AppError(400, 'validation_failed', 'a path parameter is not validly percent-encoded', [{ field: 'params', code: 'malformed_escape', message: 'malformed percent-escape' }]);
+  }
   if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     return new AppError(e.status, 'bad_request', (err as Error).message);
   }

@@ -1,6 +1,8 @@
 import { z } from './zod';
 
 // JSON has no bigint: amounts travel as decimal strings of integer minor units ("1999" = 19.99).
+/** The largest amount the API takes, and the largest a sum of them (an order's total) may reach. */
+export const MAX_MINOR_UNITS = 999_999_999_999_999_999n;
 export const MinorUnits = z
   .string()
   .regex(/^(0|[1-9]\d{0,17})$/, 'an integer count of minor units, as a string')

@@ -1,10 +1,11 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { z } from './zod';
 import { AppError } from './errors';
+import { InstantText } from './schemas';
 
 // Keyset pagination on (created_at, id) (or another instant column): stable under inserts, and every page costs one index
 // range scan however deep it is. The cursor is opaque to clients.
-const CursorShape = z.tuple([z.iso.datetime({ offset: true }), z.uuid()]);
+const CursorShape = z.tuple([InstantText, z.uuid()]);
 
 function decode(cursor: string): [string, string] {
   try {

@@ -50,15 +50,37 @@ const ERROR_TEXT: Record<number, string> = {
   409: 'Conflict with the current state',
   410: 'Gone: no longer usable',
   413: 'Body too large',
+  415: 'The body is not application/json',
   422: 'Unprocessable',
   429: 'Too many attempts: see Retry-After',
   503: 'Unavailable for a moment: retry',
 };
 
+/**
+ * Where a NUL character hides in `value` (a string, or a key or string anywhere inside), or null.
+ * PostgreSQL text cannot hold one, and no field of this API has a use for it: it is refused as
+ * input, with the field named, before any schema or statement sees it.
+ */
+function nulAt(value: unknown, at: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\0') ? at : null;
+  if (typeof value !== 'object' || value === null || depth > 64) return null;
+  for (const [k, v] of Object.entries(value)) {
+    const here = `${at}.${k}`;
+    if (k.includes('\0')) return here;
+    const found = nulAt(v, here, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+const isEmptyObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
+
 function parse<S extends ZodType>(schema: S | undefined, value: unknown, where: 'body' | 'query' | 'params' | 'headers'): unknown {
+  const nul = nulAt(value, where);
+  if (nul) throw new AppError(400, 'validation_failed', `invalid ${where}: ${nul}`, [{ field: nul, code: 'nul_character', message: 'text may not contain a NUL character' }]);
   if (!schema) {
-    // A route without a body schema takes no body: anything sent is an unknown field.
-    if (where === 'body' && value !== undefined && !(typeof value === 'object' && value !== null && Object.keys(value).length === 0)) {
+    // A route without a body schema takes no body: anything sent but {} is an unknown field ([] too).
+    if (where === 'body' && value !== undefined && !isEmptyObject(value)) {
       const keys = typeof value === 'object' && value !== null ? Object.keys(value) : [];
       const details = keys.length ? keys.map((k) => ({ field: `body.${k}`, code: 'unknown_field', message: 'unknown field' })) : [{ field: 'body', code: 'unexpected_body', message: 'no body expected' }];
       throw new AppError(400, 'validation_failed', 'this route takes no body', details);
@@ -105,6 +127,7 @@ export function route<P extends AnyObject | undefined, Q extends AnyObject | und
       400: errorResponse('Invalid input: unknown field, wrong type or out of range'),
       401: errorResponse(spec.public ? 'Credentials refused' : 'Missing, malformed, unknown or revoked token or session'),
       ...Object.fromEntries((spec.errors ?? [403, 404]).map((s) => [s, errorResponse(ERROR_TEXT[s] ?? 'Error')])),
+      ...(spec.body ? { 415: errorResponse(ERROR_TEXT[415]!) } : {}),
     },
   });
 

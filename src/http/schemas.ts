@@ -8,6 +8,22 @@ export const Email = z.email().max(254);
 export const Reason = z.string().trim().min(1).max(1000);
 export const Status = z.enum(['active', 'deactivated']);
 
+/**
+ * The instants the API accepts: ISO 8601 with an offset, from 1970 to 9999 (UTC). Outside that no
+ * coupon, usage record or fault can be, and PostgreSQL refuses some of it (year 0000 does not
+ * exist) with an error that must never surface as a 500.
+ */
+export const MIN_INSTANT = Date.UTC(1970, 0, 1);
+export const MAX_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+export const inInstantRange = (s: string) => {
+  const ms = Date.parse(s);
+  return Number.isFinite(ms) && ms >= MIN_INSTANT && ms <= MAX_INSTANT;
+};
+/** An instant as the ISO string it was sent as (bounded). */
+export const InstantText = z.iso.datetime({ offset: true }).refine(inInstantRange, 'must be between 1970-01-01 and 9999-12-31 (UTC)');
+/** An instant as a Date (bounded). */
+export const Instant = InstantText.transform((s) => new Date(s));
+
 export const MAX_PAGE_SIZE = 200;
 export const PageQuery = {
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),

@@ -1,6 +1,6 @@
 import { z } from '../http/zod';
 import { Id, PageQuery, page } from '../http/schemas';
-import { Currency, PositiveMinorUnits } from '../http/money-schema';
+import { Currency, MAX_MINOR_UNITS, PositiveMinorUnits } from '../http/money-schema';
 import { ProductCode } from '../catalog/product.schema';
 import { SCENARIOS } from '../templates/template.schema';
 
@@ -10,19 +10,26 @@ const OrderItem = z.strictObject({
   durationMonths: z.number().int().min(1).max(120).optional().describe('For a subscription: the months bought (R19)'),
 });
 
-export const CheckoutBody = z
-  .strictObject({
+const CheckoutFields = z.strictObject({
     accountId: Id.optional().describe('Defaults to your own account'),
     currency: Currency,
     scenario: z.enum(SCENARIOS).describe('The transaction type (R17)'),
     items: z.array(OrderItem).min(1).max(50),
     promotional: z.boolean().default(false).describe('An order from a promotional campaign (R20)'),
     paidOnBehalf: z.boolean().default(false).describe('Paid by a reseller on behalf of its customer (R20)'),
-  })
-  .openapi('Checkout');
-export const PayBody = CheckoutBody.extend({
+});
+/** Each item is bounded, and so is their sum: an order's total must be an amount too (bigint). */
+const totalIsAnAmount = (o: { items: { amount: bigint }[] }, ctx: z.RefinementCtx) => {
+  if (o.items.reduce((sum, i) => sum + i.amount, 0n) > MAX_MINOR_UNITS) {
+    ctx.addIssue({ code: 'custom', path: ['items'], message: `the items sum past the largest order total (${MAX_MINOR_UNITS})` });
+  }
+};
+export const CheckoutBody = CheckoutFields.superRefine(totalIsAnAmount).openapi('Checkout');
+export const PayBody = CheckoutFields.extend({
   coupon: z.union([Id, z.literal('none'), z.literal('best')]).describe('A coupon id, `best` (first in priority) or `none`'),
-}).openapi('Pay');
+})
+  .superRefine(totalIsAnAmount)
+  .openapi('Pay');
 export const QuoteQuery = z.strictObject({ explain: z.enum(['true', 'false']).default('false').describe('Also list the coupons that do not apply, with why') });
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z.string().regex(/^[A-Za-z0-9._:-]{8,128}$/, '8-128 characters: letters, digits, . _ : -'),

@@ -15,6 +15,9 @@ export function toBigInt(value: string | number | bigint): bigint {
   return BigInt(value);
 }
 
+/** The largest PostgreSQL bigint: no sum of money or id may pass it. */
+export const INT8_MAX = 9223372036854775807n;
+
 export const int8: ValueTransformer = {
   to: (v: bigint | null | undefined) => (v === null || v === undefined ? v : v.toString()),
   from: (v: string | null) => (v === null ? null : toBigInt(v)),

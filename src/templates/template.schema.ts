@@ -1,5 +1,5 @@
 import { z } from '../http/zod';
-import { Id, Name, PageQuery, page } from '../http/schemas';
+import { Id, Instant, Name, PageQuery, page } from '../http/schemas';
 import { Currency, PositiveMinorUnits } from '../http/money-schema';
 import { ProductCode } from '../catalog/product.schema';
 import { config } from '../config';
@@ -7,7 +7,6 @@ import { config } from '../config';
 export const BILLING_MODES = ['prepaid', 'payg'] as const;
 export const SCENARIOS = ['purchase', 'renewal', 'upgrade', 'os_change', 'trial_conversion'] as const;
 
-const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 const Validity = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('fixed'), from: Instant, until: Instant }).describe('A window: includes from, excludes until (R34)'),
   z.strictObject({ kind: z.literal('relative'), days: z.number().int().min(1).max(3650) }).describe('N x 24 hours from issuance'),

@@ -1,11 +1,10 @@
 import { z } from '../http/zod';
-import { Id, PageQuery, page } from '../http/schemas';
+import { Id, Instant, PageQuery, page } from '../http/schemas';
 import { Currency, PositiveMinorUnits } from '../http/money-schema';
 import { ProductCode } from '../catalog/product.schema';
 import { BILLING_MODES, SCENARIOS } from '../templates/template.schema';
 import { CouponJson } from '../coupons/coupon-json';
 
-const Instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 const unique = <T>(a: T[]) => new Set(a).size === a.length;
 const AccountIds = z.array(Id).max(100).refine(unique, 'duplicate account id');
 

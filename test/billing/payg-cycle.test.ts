@@ -26,8 +26,10 @@ describe('R20 R23 R24 pay-as-you-go: usage, the billing cycle, automatic coupons
     w = await buildWorld(harness.ds);
   });
 
-  // A day of its own per test (far in the past, distinct), so cycles of different tests never mix.
-  const day = () => new Date(Math.floor(Date.now() / DAY) * DAY - (1000 + Math.floor(Math.random() * 100_000)) * DAY);
+  // A day of its own per test (in the past, after 1970, distinct), so cycles of different tests never mix.
+  const first = Math.floor(Date.now() / DAY) * DAY - (8000 + Math.floor(Math.random() * 4000)) * DAY;
+  let days = 0;
+  const day = () => new Date(first - ++days * 2 * DAY);
   const usage = (accountId: string, productCode: string, amount: string, at: Date, usageId = randomUUID()) => ({
     usageId, accountId, productCode, currency: 'USD', amount, occurredAt: at.toISOString(),
   });

@@ -6,7 +6,8 @@ import { harness } from '../support/harness';
 import { call } from '../support/http';
 import { freePort, spawnApi } from '../support/api-process';
 import { createApp } from '../../src/http/app';
-import { redisConnection } from '../../src/jobs/queues';
+import { redisConnection, redisReady } from '../../src/jobs/queues';
+import { PrivateRedis } from '../support/private-redis';
 import { ConfigError, loadConfig } from '../../src/config';
 
 describe('operations: health, readiness, metrics, OpenAPI, logs, shutdown, configuration', () => {
@@ -29,6 +30,35 @@ describe('operations: health, readiness, metrics, OpenAPI, logs, shutdown, confi
     } finally {
       server.close();
       deadRedis.disconnect();
+    }
+  });
+
+  it('/readyz is 503 naming Redis when Redis answers PING but refuses writes, as sign-in then does (503)', async () => {
+    const redis = await PrivateRedis.start();
+    const client = redisConnection(redis.url, { forWorker: false });
+    client.on('error', () => undefined);
+    await redisReady(client);
+    const server: Server = createApp({ ds: harness.ds, redis: client }).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect((await fetch(`${base}/readyz`)).status).to.equal(200);
+      const admin = redis.client();
+      await admin.config('SET', 'maxmemory', '1'); // noeviction: every write is refused from now on
+      expect(await admin.ping()).to.equal('PONG');
+      const res = await fetch(`${base}/readyz`);
+      expect(res.status).to.equal(503);
+      expect(await res.json()).to.deep.equal({ status: 'not_ready', checks: { postgres: 'ok', redis: 'down' } });
+      // What readiness now says is what a request meets: a sign-in's limiter cannot write either.
+      const signIn = await fetch(`${base}/v1/session`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'nobody@test.example', password: 'wrong-password-1' }),
+      });
+      expect(signIn.status).to.equal(503);
+      admin.disconnect();
+    } finally {
+      server.close();
+      client.disconnect();
+      await redis.stop();
     }
   });
 
