@@ -19,6 +19,16 @@ export function scopedQuery<T extends ObjectLiteral>(
 }
 
 /**
+ * A list of what the actor may read (R3): a role with no read rule at all for the subject is
+ * refused with 403 and the reason, as a forbidden action always is, rather than answered with an
+ * empty page; one that may read some of them gets exactly those (R1).
+ */
+export function listQuery<T extends ObjectLiteral>(ctx: Ctx, em: EntityManager, entity: EntityTarget<T>, subjectType: Scoped): SelectQueryBuilder<T> {
+  if (!ctx.ability.can('read', subjectType)) ForbiddenError.from(ctx.ability).throwUnlessCan('read', subjectType);
+  return scopedQuery(ctx, em, entity, subjectType);
+}
+
+/**
  * Loads one record the actor may read, or 404: another tenant's object answers exactly like a
  * missing one (R1). `lock` takes the row lock for a state change in the same transaction.
  */

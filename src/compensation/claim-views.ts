@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Ctx } from '../http/context';
-import { authorize, findReadable, scopedQuery } from '../auth/scope';
+import { authorize, findReadable, listQuery } from '../auth/scope';
 import { paginate, whereEquals } from '../http/pagination';
 import { Account } from '../tenancy/accounts/account.entity';
 import { CompensationClaim } from './compensation-claim.entity';
@@ -11,7 +11,7 @@ import type { ClaimsQuery } from './compensation.schema';
 export async function listAccountClaims(ctx: Ctx, accountId: string, q: z.output<typeof ClaimsQuery>) {
   const account = await findReadable(ctx, ctx.ds.manager, Account, 'Account', accountId);
   authorize(ctx, 'read', 'CompensationClaim', { tenantId: account.tenantId, accountId: account.id, partnerId: account.partnerId });
-  const qb = scopedQuery(ctx, ctx.ds.manager, CompensationClaim, 'CompensationClaim');
+  const qb = listQuery(ctx, ctx.ds.manager, CompensationClaim, 'CompensationClaim');
   whereEquals(qb, { tenant_id: account.tenantId, account_id: account.id, fault_id: q.faultId, status: q.status });
   const page = await paginate(qb, { ...q, direction: 'DESC' });
   return { items: page.items.map(claimJson), nextCursor: page.nextCursor };

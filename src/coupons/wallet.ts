@@ -1,8 +1,7 @@
-import { ForbiddenError } from '@casl/ability';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import type { Ctx } from '../http/context';
-import { findReadable, scopedQuery } from '../auth/scope';
+import { findReadable, listQuery } from '../auth/scope';
 import { csvResponse } from '../http/csv';
 import { paginate, whereEquals } from '../http/pagination';
 import { Coupon } from './coupon.entity';
@@ -15,8 +14,7 @@ import type { LedgerQuery, WalletQuery } from './wallet.schema';
  * get here (R3: an account member never does), and only coupons in their scope.
  */
 export async function listCoupons(ctx: Ctx, q: z.output<typeof WalletQuery>) {
-  ForbiddenError.from(ctx.ability).throwUnlessCan('read', 'Coupon');
-  const qb = scopedQuery(ctx, ctx.ds.manager, Coupon, 'Coupon');
+  const qb = listQuery(ctx, ctx.ds.manager, Coupon, 'Coupon');
   whereEquals(qb, { status: q.status, template_id: q.templateId });
   // An account's wallet: its own coupons and the vouchers shared with it (R32).
   if (q.accountId) qb.andWhere(`x.id IN ${spendableCouponIds('x.tenant_id', ':account')}`, { account: q.accountId });
@@ -48,8 +46,9 @@ const ledgerJson = (r: LedgerRow) => ({
 
 async function ledgerPage(ctx: Ctx, c: Coupon, afterId: string | null, limit: number): Promise<LedgerRow[]> {
   return ctx.ds.query(
-    `SELECT id::text, at, type, amount::text, balance_after::text, order_id, bill_id FROM coupon_ledger
-      WHERE tenant_id = $1 AND coupon_id = $2 AND ($3::bigint IS NULL OR id > $3::bigint) ORDER BY id LIMIT $4`,
+    // Ordered and paged by the entry's number (l.id, a bigint), never by its text: "11" < "8".
+    `SELECT l.id::text AS id, l.at, l.type, l.amount::text, l.balance_after::text, l.order_id, l.bill_id FROM coupon_ledger l
+      WHERE l.tenant_id = $1 AND l.coupon_id = $2 AND ($3::bigint IS NULL OR l.id > $3::bigint) ORDER BY l.id LIMIT $4`,
     [c.tenantId, c.id, afterId, limit],
   );
 }

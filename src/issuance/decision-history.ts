@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Ctx } from '../http/context';
-import { scopedQuery } from '../auth/scope';
+import { listQuery } from '../auth/scope';
 import { AppError } from '../http/errors';
 import { IssuanceRequest } from './issuance-request.entity';
 import { requestJson, type DecisionsQuery } from './issuance.schema';
@@ -28,7 +28,7 @@ const APPROVED = ['approved', 'issuing', 'issued', 'issued_with_failures'];
  * same CASL rules as every request list: a partner no longer assigned to the BD drops out.
  */
 export async function listMyDecisions(ctx: Ctx, q: z.output<typeof DecisionsQuery>) {
-  const qb = scopedQuery(ctx, ctx.ds.manager, IssuanceRequest, 'IssuanceRequest')
+  const qb = listQuery(ctx, ctx.ds.manager, IssuanceRequest, 'IssuanceRequest')
     .andWhere('x.decided_by = :me', { me: ctx.actor.userId })
     .andWhere('x.decided_at IS NOT NULL');
   if (q.outcome === 'rejected') qb.andWhere(`x.status = 'rejected'`);

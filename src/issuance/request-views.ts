@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { IsNull, Not } from 'typeorm';
 import type { Ctx } from '../http/context';
-import { findReadable, scopedQuery } from '../auth/scope';
+import { findReadable, listQuery } from '../auth/scope';
 import { paginate, whereEquals } from '../http/pagination';
 import { AppError } from '../http/errors';
 import { toBigInt } from '../shared/money';
@@ -12,7 +12,7 @@ import { requestJson, type ItemsQuery, type ListRequestsQuery, type QueueQuery }
 
 /** R12: the partner's requests, with status and progress. */
 export async function listRequests(ctx: Ctx, q: z.output<typeof ListRequestsQuery>) {
-  const qb = scopedQuery(ctx, ctx.ds.manager, IssuanceRequest, 'IssuanceRequest');
+  const qb = listQuery(ctx, ctx.ds.manager, IssuanceRequest, 'IssuanceRequest');
   whereEquals(qb, { status: q.status, template_id: q.templateId });
   const page = await paginate(qb, { ...q, direction: 'DESC' });
   return { items: page.items.map(requestJson), nextCursor: page.nextCursor };
@@ -76,7 +76,7 @@ export async function listItems(ctx: Ctx, id: string, q: z.output<typeof ItemsQu
 
 /** R2: the BD's queue: pending requests of its partners, oldest first, with their age. */
 export async function approvalQueue(ctx: Ctx, q: z.output<typeof QueueQuery>) {
-  const qb = scopedQuery(ctx, ctx.ds.manager, IssuanceRequest, 'IssuanceRequest').andWhere(`x.status = 'pending_approval'`);
+  const qb = listQuery(ctx, ctx.ds.manager, IssuanceRequest, 'IssuanceRequest').andWhere(`x.status = 'pending_approval'`);
   whereEquals(qb, { partner_id: q.partnerId, cost_bearer: q.costBearer });
   if (q.minTotal !== undefined) qb.andWhere('x.total_face_value >= :minTotal', { minTotal: q.minTotal.toString() });
   if (q.maxTotal !== undefined) qb.andWhere('x.total_face_value <= :maxTotal', { maxTotal: q.maxTotal.toString() });

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { route } from '../http/route';
 import { IdParams } from '../http/schemas';
 import type { Ctx } from '../http/context';
-import { findReadable, scopedQuery } from '../auth/scope';
+import { findReadable, listQuery } from '../auth/scope';
 import { paginate, whereEquals } from '../http/pagination';
 import { Order } from './order.entity';
 import { orderJson, orderSummary } from './order-json';
@@ -20,7 +20,7 @@ async function getOrder(ctx: Ctx, id: string) {
 }
 
 async function listOrders(ctx: Ctx, q: z.output<typeof ListOrdersQuery>) {
-  const qb = whereEquals(scopedQuery(ctx, ctx.ds.manager, Order, 'Order'), { account_id: q.accountId });
+  const qb = whereEquals(listQuery(ctx, ctx.ds.manager, Order, 'Order'), { account_id: q.accountId });
   const page = await paginate(qb, { ...q, direction: 'DESC' });
   return { items: page.items.map(orderSummary), nextCursor: page.nextCursor };
 }

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../http/context';
 import { AppError, conflict, unprocessable } from '../http/errors';
-import { authorize, findReadable, scopedQuery } from '../auth/scope';
+import { authorize, findReadable, listQuery } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';
 import { paginate, whereEquals } from '../http/pagination';
@@ -62,7 +62,7 @@ export async function getTemplate(ctx: Ctx, id: string) {
 }
 
 export async function listTemplates(ctx: Ctx, q: z.output<typeof ListTemplatesQuery>) {
-  const qb = scopedQuery(ctx, ctx.ds.manager, CouponTemplate, 'Template');
+  const qb = listQuery(ctx, ctx.ds.manager, CouponTemplate, 'Template');
   whereEquals(qb, { status: q.status, cost_bearer: q.costBearer, currency: q.currency, partner_id: q.partnerId });
   const result = await paginate(qb, { ...q, direction: q.order === 'newest' ? 'DESC' : 'ASC' });
   return { items: result.items.map(templateJson), nextCursor: result.nextCursor };

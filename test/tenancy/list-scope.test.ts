@@ -37,7 +37,10 @@ describe('R1 R2 R3 lists show exactly the caller\'s scope', () => {
   it('R1: partners: a distributor sees itself and its reseller; a reseller sees itself', async () => {
     expect(await ids(w.A.pa.token, '/v1/partners')).to.have.members([w.A.partner, w.A.reseller]);
     expect(await ids(w.A.ra.token, '/v1/partners')).to.have.members([w.A.reseller]);
-    expect(await ids(w.A.ao.token, '/v1/partners')).to.deep.equal([]);
+    // R3: an account's users may read no partner at all: refused with the reason, like any forbidden action.
+    const refused = await as(w.A.ao.token).get('/v1/partners');
+    expect(refused.status).to.equal(403);
+    expect(refused.body.error).to.deep.include({ code: 'forbidden', message: 'your role may not read this Partner' });
   });
 
   it('R2: a BD lists only the partners assigned to it (and their resellers)', async () => {
@@ -52,6 +55,17 @@ describe('R1 R2 R3 lists show exactly the caller\'s scope', () => {
     const treeB = [w.B.pa, w.B.po, w.B.pv, w.B.ra, w.B.ro, w.B.ao, w.B.af, w.B.am].map((p) => p.id);
     expect(distributorView).to.not.include.any.members(treeB);
     expect(distributorView).to.not.include.members([w.A.ra.id]);
+  });
+
+  it('R3: a role that may read no object of a kind is refused the list (403 with the reason), the same for coupons, bills and orders', async () => {
+    for (const path of ['/v1/coupons', '/v1/bills', '/v1/orders']) {
+      const res = await as(w.A.am.token).get(path);
+      expect(res.status, path).to.equal(403);
+      expect(res.body.error.code, path).to.equal('forbidden');
+    }
+    // A role that may read some of them gets exactly those.
+    expect(await ids(w.A.af.token, '/v1/orders')).to.deep.equal([w.A.orderD]);
+    expect(await ids(w.A.af.token, '/v1/bills')).to.deep.equal([w.A.billD]);
   });
 
   it('R3: the platform admin lists every tenant', async () => {

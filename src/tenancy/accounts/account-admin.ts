@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Ctx } from '../../http/context';
 import { unprocessable } from '../../http/errors';
-import { authorize, findReadable, scopedQuery } from '../../auth/scope';
+import { authorize, findReadable, listQuery } from '../../auth/scope';
 import { inTransaction } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
 import { paginate, whereEquals } from '../../http/pagination';
@@ -42,7 +42,7 @@ export async function getAccount(ctx: Ctx, id: string) {
 }
 
 export async function listAccounts(ctx: Ctx, q: z.output<typeof ListAccountsQuery>) {
-  const qb = scopedQuery(ctx, ctx.ds.manager, Account, 'Account');
+  const qb = listQuery(ctx, ctx.ds.manager, Account, 'Account');
   whereEquals(qb, { kind: q.kind, status: q.status, partner_id: q.partnerId });
   if (q.q) qb.andWhere(`x.name ILIKE :q ESCAPE '\\'`, { q: `%${q.q.replace(/[\\%_]/g, '\\$&')}%` });
   const result = await paginate(qb, q);

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Ctx } from '../../http/context';
 import { unprocessable } from '../../http/errors';
-import { authorize, findReadable, scopedQuery } from '../../auth/scope';
+import { authorize, findReadable, listQuery } from '../../auth/scope';
 import { inTransaction } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
 import { enqueueJob } from '../../jobs/outbox';
@@ -16,7 +16,7 @@ export async function getPartner(ctx: Ctx, id: string) {
 }
 
 export async function listPartners(ctx: Ctx, q: z.output<typeof ListPartnersQuery>) {
-  const qb = scopedQuery(ctx, ctx.ds.manager, Partner, 'Partner');
+  const qb = listQuery(ctx, ctx.ds.manager, Partner, 'Partner');
   whereEquals(qb, { tier: q.tier, status: q.status, parent_id: q.parentId });
   const result = await paginate(qb, q);
   return { items: result.items.map(partnerJson), nextCursor: result.nextCursor };
