@@ -131,7 +131,11 @@ function tierRestrictions(a: Actor, { cannot }: Builder): void {
   if (a.partnerTier === 2 && a.accountId === null) {
     cannot(['create', 'update'], 'Template', { costBearer: 'vendor' }).because('a tier-2 reseller cannot create vendor-borne templates');
     cannot('create', 'IssuanceRequest', { costBearer: 'vendor' }).because('a tier-2 reseller cannot issue vendor-borne templates');
+    // Vouchers are vendor-borne (R32): a reseller makes none, even from a pool it somehow holds.
+    cannot('create', 'Voucher').because('a tier-2 reseller cannot make vendor-borne vouchers');
   }
+  // ...and the vendor grants no voucher quota to a tier-2 reseller in the first place.
+  cannot('create', 'VoucherPool', { partnerTier: 2 }).because('a voucher pool makes vendor-borne vouchers, which a tier-2 reseller cannot make');
   cannot('create', 'CouponGrant', { costBearer: 'vendor', accountKind: 'reseller' }).because(
     "a vendor-borne coupon is never issued to a tier-2 reseller's account",
   );

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Ctx } from '../http/context';
 import { AppError, unprocessable } from '../http/errors';
-import { authorize, findReadable, scopedQuery } from '../auth/scope';
+import { authorize, findReadable, listQuery } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import { paginate, whereEquals } from '../http/pagination';
 import { Partner } from '../tenancy/partners/partner.entity';
@@ -29,6 +29,7 @@ export async function grantPool(ctx: Ctx, body: z.output<typeof GrantPoolBody>) 
   return inTransaction(ctx.ds, async (em) => {
     const partner = await findReadable(ctx, em, Partner, 'Partner', body.partnerId);
     if (partner.status !== 'active') throw new AppError(422, 'partner_inactive', 'the partner is deactivated');
+    authorize(ctx, 'create', 'VoucherPool', { partnerTier: partner.tier }); // R6: never to a tier-2 reseller
     const [pool]: { id: string }[] = await em.query(
       `WITH p AS (
          INSERT INTO voucher_pools (tenant_id, partner_id, currency, granted, balance, valid_from, valid_until, note, granted_by)
@@ -43,7 +44,7 @@ export async function grantPool(ctx: Ctx, body: z.output<typeof GrantPoolBody>) 
 }
 
 export async function listPools(ctx: Ctx, q: z.output<typeof ListPoolsQuery>) {
-  const qb = whereEquals(scopedQuery(ctx, ctx.ds.manager, VoucherPool, 'VoucherPool'), { partner_id: q.partnerId });
+  const qb = whereEquals(listQuery(ctx, ctx.ds.manager, VoucherPool, 'VoucherPool'), { partner_id: q.partnerId });
   const page = await paginate(qb, { ...q, direction: 'DESC' });
   return { items: page.items.map(poolJson), nextCursor: page.nextCursor };
 }
@@ -56,8 +57,8 @@ export async function poolLedger(ctx: Ctx, id: string) {
   const pool = await findReadable(ctx, ctx.ds.manager, VoucherPool, 'VoucherPool', id);
   const rows: { id: string; at: Date; type: 'grant' | 'generate' | 'reclaim'; amount: string; balance_after: string; coupon_id: string | null }[] =
     await ctx.ds.query(
-      `SELECT id::text, at, type, amount::text, balance_after::text, coupon_id FROM voucher_pool_ledger
-        WHERE tenant_id = $1 AND pool_id = $2 ORDER BY id`,
+      `SELECT l.id::text AS id, l.at, l.type, l.amount::text, l.balance_after::text, l.coupon_id FROM voucher_pool_ledger l
+        WHERE l.tenant_id = $1 AND l.pool_id = $2 ORDER BY l.id`,
       [pool.tenantId, pool.id],
     );
   return { items: rows.map((r) => ({ id: r.id, at: r.at.toISOString(), type: r.type, amount: r.amount, balanceAfter: r.balance_after, voucherId: r.coupon_id })) };
