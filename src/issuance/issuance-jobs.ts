@@ -40,10 +40,11 @@ export const expireRequest: Handler<'issuance.expire'> = async ({ tenantId, requ
  * the request and releases what failed accounts held.
  */
 export const issueRequest: ChunkedHandler<'issuance.issue'> = async ({ tenantId, requestId }, { ds, log, job, complete }) => {
-  await ds.query(
-    `UPDATE issuance_requests SET status = 'issuing', updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'approved'`,
-    [tenantId, requestId],
-  );
+  // approved -> issuing is a state change like any other: audited (R11), under the request's lock.
+  await inTransaction(ds, async (em) => {
+    const r = await em.getRepository(IssuanceRequest).findOne({ where: { tenantId, id: requestId }, lock: { mode: 'pessimistic_write' } });
+    if (r?.status === 'approved') await transition(em, null, r, 'issuing', 'issuance started');
+  });
   const chunk = config().ISSUANCE_CHUNK;
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
