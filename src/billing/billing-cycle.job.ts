@@ -3,7 +3,8 @@ import type { EntityManager, QueryRunner } from 'typeorm';
 import type { Logger as JobLog } from '../logger';
 import type { ChunkedHandler, ChunkedJobCtx } from '../jobs/run-job';
 import type { JobPayload } from '../jobs/job-types';
-import { inTransaction } from '../db/tx';
+import { UnrecoverableError } from 'bullmq';
+import { inTransaction, pgCode } from '../db/tx';
 import { pgArray } from '../db/pg-array';
 import { config } from '../config';
 import { toBigInt } from '../shared/money';
@@ -244,10 +245,42 @@ function settled<T>(outcomes: PromiseSettledResult<T>[]): T[] {
  * (bill lines) and the job's progress.
  */
 export function billingCycle(opts: { accountsPerBatch: number; lanes: number }): ChunkedHandler<'billing.cycle'> {
+  const run = runCycle(opts);
+  return async (payload, ctx) => {
+    try {
+      await run(payload, ctx);
+    } catch (err) {
+      await stopIfHopeless(ctx, payload.cycleId, err);
+      throw err;
+    }
+  };
+}
+
+/**
+ * A cycle that can never succeed must not retry for ever and stay `running`: a data error
+ * (PostgreSQL class 22, such as a sum past bigint) or a rule the data breaks (class 23) will fail
+ * the same way every time, and so has nothing to wait for; any error on the job's last attempt
+ * ends it too. The cycle becomes `failed` with the reason (what its batches billed before stays
+ * billed: each is whole), the platform admin sees it (GET /v1/billing-cycles?status=failed), and
+ * BullMQ does not try again.
+ */
+async function stopIfHopeless({ ds, log, job }: ChunkedJobCtx, cycleId: string, err: unknown): Promise<void> {
+  const code = pgCode(err);
+  const deterministic = code !== undefined && (code.startsWith('22') || code.startsWith('23'));
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  if (!deterministic && !lastAttempt) return;
+  const reason = `${code ? `${code}: ` : ''}${(err as Error)?.message ?? String(err)}`.slice(0, 1000);
+  await ds.query(`UPDATE billing_cycles SET status = 'failed', failure = $2, finished_at = now() WHERE id = $1 AND status = 'running'`, [cycleId, reason]);
+  log.error({ err, cycleId }, 'billing cycle failed for good');
+  if (deterministic) throw new UnrecoverableError(`billing cycle ${cycleId} cannot succeed: ${reason}`);
+}
+
+function runCycle(opts: { accountsPerBatch: number; lanes: number }): ChunkedHandler<'billing.cycle'> {
   return async ({ cycleId }: JobPayload<'billing.cycle'>, { ds, log, job, complete }: ChunkedJobCtx) => {
     const started = performance.now();
-    const [cycle]: Cycle[] = await ds.query(`SELECT id, period_start, period_end FROM billing_cycles WHERE id = $1`, [cycleId]);
+    const [cycle]: (Cycle & { status: string })[] = await ds.query(`SELECT id, period_start, period_end, status FROM billing_cycles WHERE id = $1`, [cycleId]);
     if (!cycle) throw new Error(`billing cycle ${cycleId} not found`);
+    if (cycle.status === 'failed') return; // stopped for good; a person decides what comes next
     const runners = Array.from({ length: opts.lanes }, () => ds.createQueryRunner());
     const opened = new Set<QueryRunner>();
     try {
@@ -295,7 +328,7 @@ export function billingCycle(opts: { accountsPerBatch: number; lanes: number }):
         ),
       );
       await inTransaction(runners[0].manager, async (em) => {
-        await em.query(`UPDATE billing_cycles SET status = 'done', finished_at = coalesce(finished_at, now()) WHERE id = $1`, [cycle.id]);
+        await em.query(`UPDATE billing_cycles SET status = 'done', finished_at = coalesce(finished_at, now()) WHERE id = $1 AND status = 'running'`, [cycle.id]);
         await complete(em);
       });
     } finally {

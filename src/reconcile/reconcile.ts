@@ -25,12 +25,11 @@ import type { Ctx } from '../http/context';
  * - voucherPools (R32): a pool's balance = the sum of its ledger, its granted amount = its `grant`
  *   rows, and each voucher made from it took exactly its face value (`generate`) and gave back
  *   exactly what its own `reclaim` rows took off it.
- * - bills (only when a `bills` table exists): total = coupon_deduction + cash_due, coupon_deduction
- *   = what the `deduct` ledger rows carrying the bill's id took (the ledger is the one record of
- *   which coupons paid a bill), and `return` rows carrying it give back between 0 and that much.
- *   Expected columns: bills(tenant_id, id, total or amount, coupon_deduction, cash_due). If the
- *   table exists with other columns, reconcile throws naming them rather than silently skipping
- *   bills.
+ * - bills: amount = coupon_deduction + cash_due, coupon_deduction = what the `deduct` ledger rows
+ *   carrying the bill's id took (the ledger is the one record of which coupons paid a bill), and
+ *   `return` rows carrying it give back between 0 and that much.
+ * - usage (R23): each usage record is on at most one bill (same account, product, currency, and a
+ *   bill period holding its instant), and on exactly one once a finished cycle covers it.
  */
 export const DEFAULT_LIMIT = 1000;
 
@@ -102,8 +101,21 @@ export const ReconcileReport = z
           }),
         ),
       )
-      .optional()
-      .describe('Present once pay-as-you-go bills exist'),
+    ,
+    usage: z
+      .object(
+        section(
+          z.object({
+            tenantId: Uuid,
+            accountId: Uuid,
+            usageId: z.string(),
+            occurredAt: z.string(),
+            bills: Count.describe('How many bills cover the record: its account, product, currency and a period holding its instant'),
+            problem: z.enum(['billed_twice', 'not_billed']),
+          }),
+        ),
+      )
+      .describe('Every usage record is on at most one bill, and on one once a finished cycle covers it (R23)'),
   })
   .openapi('ReconcileReport');
 export type Report = z.output<typeof ReconcileReport>;
@@ -212,7 +224,7 @@ ${summary(
   'tenant_id, id',
 )}`;
 
-const deductionsSql = (withBills: boolean) => `
+const DEDUCTIONS_SQL = `
 WITH checked AS (
   SELECT l.tenant_id, l.id, l.coupon_id, l.type, l.order_id, l.bill_id,
          CASE
@@ -220,7 +232,7 @@ WITH checked AS (
            WHEN l.order_id IS NOT NULL AND l.bill_id IS NOT NULL THEN 'order_and_bill'
            WHEN l.order_id IS NOT NULL AND o.id IS NULL THEN 'unknown_order'
            WHEN l.order_id IS NOT NULL AND o.coupon_id IS DISTINCT FROM l.coupon_id THEN 'other_coupon'
-           WHEN l.bill_id IS NOT NULL AND ${withBills ? 'NOT EXISTS (SELECT 1 FROM bills b WHERE b.tenant_id = l.tenant_id AND b.id = l.bill_id)' : 'true'} THEN 'unknown_bill'
+           WHEN l.bill_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM bills b WHERE b.tenant_id = l.tenant_id AND b.id = l.bill_id) THEN 'unknown_bill'
          END AS problem
     FROM coupon_ledger l LEFT JOIN orders o ON o.tenant_id = l.tenant_id AND o.id = l.order_id
    WHERE l.type IN ('deduct', 'return')
@@ -232,15 +244,14 @@ ${summary(
   'tenant_id, id',
 )}`;
 
-// The bill's own amount column is `total` or `amount`, whichever the bills migration chose.
-const billsSql = (totalColumn: 'total' | 'amount') => `
+const BILLS_SQL = `
 WITH ledger AS (
   SELECT tenant_id, bill_id,
          coalesce(-sum(amount) FILTER (WHERE type = 'deduct'), 0) AS deducted,
          coalesce(sum(amount) FILTER (WHERE type = 'return'), 0) AS returned
     FROM coupon_ledger WHERE bill_id IS NOT NULL GROUP BY tenant_id, bill_id
 ), checked AS (
-  SELECT b.tenant_id, b.id, b.${totalColumn} AS total, b.coupon_deduction, b.cash_due,
+  SELECT b.tenant_id, b.id, b.amount AS total, b.coupon_deduction, b.cash_due,
          coalesce(l.deducted, 0) AS deducted, coalesce(l.returned, 0) AS returned
     FROM bills b LEFT JOIN ledger l ON l.tenant_id = b.tenant_id AND l.bill_id = b.id
 ), bad AS (
@@ -253,32 +264,35 @@ ${summary(
   'tenant_id, id',
 )}`;
 
-// Resolved through the search_path (public in every process), so a test can shadow it.
-const BILL_TABLES_SQL = `
-SELECT to_regclass('bills')::text AS bills,
-       array(SELECT attname::text FROM pg_attribute WHERE attrelid = to_regclass('bills') AND attnum > 0 AND NOT attisdropped) AS bill_columns`;
-
-/** Whether bills are there to check, and which column holds a bill's total; throws on an unexpected shape. */
-async function billTables(em: EntityManager): Promise<{ totalColumn: 'total' | 'amount' } | null> {
-  const [t]: { bills: string | null; bill_columns: string[] }[] = await em.query(BILL_TABLES_SQL);
-  if (!t.bills) return null;
-  const totalColumn = t.bill_columns.includes('total') ? 'total' : 'amount';
-  const missing = ['tenant_id', 'id', totalColumn, 'coupon_deduction', 'cash_due'].filter((c) => !t.bill_columns.includes(c));
-  if (missing.length) throw new Error(`reconcile: the bills table lacks ${missing.map((c) => `bills.${c}`).join(', ')}; update src/reconcile/reconcile.ts to its schema`);
-  return { totalColumn };
-}
+// R23, R26: a usage record is billed exactly once. Two bills covering it (cycles of overlapping
+// periods) is a double charge; none, when a finished cycle covers its instant, is a lost one.
+const USAGE_SQL = `
+WITH checked AS (
+  SELECT u.tenant_id, u.account_id, u.usage_id, u.occurred_at,
+         (SELECT count(*) FROM bills b
+           WHERE b.tenant_id = u.tenant_id AND b.account_id = u.account_id AND b.product_code = u.product_code AND b.currency = u.currency
+             AND b.period_start <= u.occurred_at AND u.occurred_at < b.period_end) AS bills,
+         EXISTS (SELECT 1 FROM billing_cycles c WHERE c.status = 'done' AND c.period_start <= u.occurred_at AND u.occurred_at < c.period_end) AS due
+    FROM usage_records u
+), bad AS (
+  SELECT *, CASE WHEN bills > 1 THEN 'billed_twice' ELSE 'not_billed' END AS problem FROM checked WHERE bills > 1 OR (bills = 0 AND due)
+)
+${summary(
+  `json_build_object('tenantId', tenant_id, 'accountId', account_id, 'usageId', usage_id, 'occurredAt', occurred_at, 'bills', bills, 'problem', problem)`,
+  'tenant_id, account_id, usage_id',
+)}`;
 
 /** Every check, on `em`'s connection and snapshot. */
 export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): Promise<Report> {
   const [{ now }]: { now: Date }[] = await em.query(`SELECT now()`);
-  const bills = await billTables(em);
   const [coupons]: (Row<Section<'coupons'>['mismatches'][number]> & { negative_count: string; negative: string[] })[] = await em.query(COUPONS_SQL, [limit]);
   const [chain]: Row<Section<'ledgerChain'>['mismatches'][number]>[] = await em.query(CHAIN_SQL, [limit]);
   const [orders]: Row<Section<'orders'>['mismatches'][number]>[] = await em.query(ORDERS_SQL, [limit]);
-  const [deductions]: Row<Section<'deductions'>['mismatches'][number]>[] = await em.query(deductionsSql(bills !== null), [limit]);
+  const [deductions]: Row<Section<'deductions'>['mismatches'][number]>[] = await em.query(DEDUCTIONS_SQL, [limit]);
   const [refunds]: Row<Section<'refunds'>['mismatches'][number]>[] = await em.query(REFUNDS_SQL, [limit]);
   const [pools]: Row<Section<'voucherPools'>['mismatches'][number]>[] = await em.query(POOLS_SQL, [limit]);
-  const billRow: Row<Section<'bills'>['mismatches'][number]> | undefined = bills ? (await em.query(billsSql(bills.totalColumn), [limit]))[0] : undefined;
+  const [billRow]: Row<Section<'bills'>['mismatches'][number]>[] = await em.query(BILLS_SQL, [limit]);
+  const [usageRow]: Row<Section<'usage'>['mismatches'][number]>[] = await em.query(USAGE_SQL, [limit]);
 
   const report: Report = {
     checkedAt: now.toISOString(),
@@ -290,9 +304,10 @@ export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): P
     deductions: toSection(deductions),
     refunds: toSection(refunds),
     voucherPools: toSection(pools),
-    ...(billRow ? { bills: toSection(billRow) } : {}),
+    bills: toSection(billRow),
+    usage: toSection(usageRow),
   };
-  const mismatches = [report.coupons, report.ledgerChain, report.orders, report.deductions, report.refunds, report.voucherPools, report.bills].reduce((n, s) => n + (s?.mismatchCount ?? 0), 0);
+  const mismatches = [report.coupons, report.ledgerChain, report.orders, report.deductions, report.refunds, report.voucherPools, report.bills, report.usage].reduce((n, s) => n + s.mismatchCount, 0);
   report.ok = mismatches === 0 && report.negative.count === 0;
   return report;
 }

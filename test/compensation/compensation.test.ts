@@ -42,7 +42,7 @@ describe('R33 fault compensation: faults, claims, the vendor-borne coupon', () =
     await harness.ds.query(
       `WITH c AS (
          INSERT INTO billing_cycles (period, period_start, period_end)
-         SELECT 'hourly', s, s + interval '1 hour' FROM (SELECT timestamptz '1990-01-01' + (random() * 1e12)::bigint * interval '1 millisecond' AS s) x
+         SELECT 'hourly', s, s + interval '1 hour' FROM (SELECT timestamptz '1972-01-01' + (random() * 3e10)::bigint * interval '1 millisecond' AS s) x
          RETURNING id)
        INSERT INTO bills (tenant_id, account_id, partner_id, cycle_id, product_code, currency, period_start, period_end, amount, cash_due, due_at)
        SELECT a.tenant_id, a.id, a.partner_id, c.id, $2, 'USD', $3, $4, $5, $5, $4 FROM accounts a, c WHERE a.id = $1`,

@@ -72,7 +72,9 @@ export async function buildWorld(ds: DataSource): Promise<World> {
   const cycle = randomUUID();
   sql.push(
     `INSERT INTO products (code, name, category) VALUES ('cvm', 'Cloud Virtual Machine', 'compute') ON CONFLICT (code) DO NOTHING`,
-    `INSERT INTO billing_cycles (id, period, period_start, period_end) VALUES ('${cycle}', 'hourly', now(), now() + interval '1 hour')`,
+    // An hour in 1971 (no test meters usage then), so the fixture's cycle never covers a test's usage (R23).
+    `INSERT INTO billing_cycles (id, period, period_start, period_end)
+     SELECT '${cycle}', 'hourly', s, s + interval '1 hour' FROM (SELECT timestamptz '1971-01-01' + (random() * 3e10)::bigint * interval '1 millisecond' AS s) x`,
   );
   const admin = person('platform_admin', 'admin', null, null, null);
   const bd = person('bd', 'bd', null, null, null);
