@@ -1,9 +1,10 @@
-import { useDeferredValue, useId, useRef, useState, type FormEvent } from 'react';
+import { useDeferredValue, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Page } from '../components/Page';
 import { Loading } from '../components/Loading';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { Field } from '../components/Field';
 import { Money } from '../components/Money';
 import { formatMoney } from '../money';
 import { useAccounts, useSubmitRequest, useTemplates } from './portal-api';
@@ -50,6 +51,12 @@ export function IssuePage() {
       }
       return next;
     });
+
+  // Enter in a form's text field submits the form (implicit submission): here it would send the
+  // request while the person is only searching. The list already follows the typing.
+  const keepEnterInSearch = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter' && !e.nativeEvent.isComposing) e.preventDefault();
+  };
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -110,10 +117,18 @@ export function IssuePage() {
 
         <fieldset className="account-picker">
           <legend>Subaccounts</legend>
-          <div className="field">
-            <label htmlFor={ids.search}>Search subaccounts by name</label>
-            <input id={ids.search} type="search" value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" />
-          </div>
+          <Field id={ids.search} label="Search subaccounts by name" help="The list updates as you type; your selection is kept.">
+            {(aria) => (
+              <input
+                {...aria}
+                type="search"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+                onKeyDown={keepEnterInSearch}
+                autoComplete="off"
+              />
+            )}
+          </Field>
           {accounts.isPending ? <Loading label="Loading subaccounts…" /> : null}
           {accounts.error ? <ErrorMessage error={accounts.error} title="Subaccounts could not be loaded" /> : null}
           {accounts.data && visible.length === 0 ? <EmptyState title={q ? `No subaccount name contains "${q}"` : 'You have no subaccounts yet'} /> : null}
