@@ -33,19 +33,24 @@ export function IssuePage() {
   const templateList = templates.data?.pages.flatMap((p) => p.items) ?? [];
   const template = templateList.find((t) => t.id === templateId);
   const visible: Account[] = accounts.data?.pages.flatMap((p) => p.items) ?? [];
-  const allVisibleSelected = visible.length > 0 && visible.every((a) => selected.has(a.id));
+  // A deactivated account cannot receive a coupon (the API refuses the whole request): its box is
+  // disabled and "select all" leaves it out. One ticked while still active (and shown deactivated
+  // since) can only be unticked.
+  const selectable = visible.filter(isSelectable);
+  const deactivatedShown = visible.length - selectable.length;
+  const allSelectableSelected = selectable.length > 0 && selectable.every((a) => selected.has(a.id));
 
   const toggle = (a: Account, on: boolean) =>
     setSelected((prev) => {
       const next = new Map(prev);
-      if (on) next.set(a.id, a.name);
+      if (on && isSelectable(a)) next.set(a.id, a.name);
       else next.delete(a.id);
       return next;
     });
   const toggleVisible = (on: boolean) =>
     setSelected((prev) => {
       const next = new Map(prev);
-      for (const a of visible) {
+      for (const a of selectable) {
         if (on) next.set(a.id, a.name);
         else next.delete(a.id);
       }
@@ -135,8 +140,19 @@ export function IssuePage() {
           {visible.length > 0 ? (
             <>
               <div className="field-inline select-all">
-                <input id={ids.all} type="checkbox" checked={allVisibleSelected} onChange={(e) => toggleVisible(e.target.checked)} />
-                <label htmlFor={ids.all}>Select all {visible.length} shown</label>
+                <input
+                  id={ids.all}
+                  type="checkbox"
+                  checked={allSelectableSelected}
+                  disabled={selectable.length === 0}
+                  onChange={(e) => toggleVisible(e.target.checked)}
+                />
+                <label htmlFor={ids.all}>
+                  {deactivatedShown > 0 ? `Select all ${selectable.length} active shown` : `Select all ${selectable.length} shown`}
+                </label>
+                {deactivatedShown > 0 ? (
+                  <span className="hint"> ({deactivatedShown} deactivated {deactivatedShown === 1 ? 'subaccount cannot' : 'subaccounts cannot'} receive coupons)</span>
+                ) : null}
               </div>
               <ul className="account-options">
                 {visible.map((a) => (
@@ -145,7 +161,7 @@ export function IssuePage() {
                       id={`pick-${a.id}`}
                       type="checkbox"
                       checked={selected.has(a.id)}
-                      disabled={a.status !== 'active'}
+                      disabled={!isSelectable(a) && !selected.has(a.id)}
                       onChange={(e) => toggle(a, e.target.checked)}
                     />
                     <label htmlFor={`pick-${a.id}`}>
@@ -194,3 +210,5 @@ export function IssuePage() {
     </Page>
   );
 }
+
+const isSelectable = (a: Account) => a.status === 'active';
