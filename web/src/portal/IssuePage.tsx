@@ -5,6 +5,7 @@ import { Loading } from '../components/Loading';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Money } from '../components/Money';
 import { formatMoney } from '../money';
 import { useAccounts, useSubmitRequest, useTemplates } from './portal-api';
@@ -27,6 +28,7 @@ export function IssuePage() {
   const [selected, setSelected] = useState<Map<string, string>>(new Map());
   const [problems, setProblems] = useState<{ template?: string; accounts?: string }>({});
   const submit = useSubmitRequest();
+  const [confirming, setConfirming] = useState(false);
   const errorRef = useRef<HTMLDivElement>(null);
   const ids = { template: useId(), search: useId(), all: useId(), count: useId() };
 
@@ -70,11 +72,21 @@ export function IssuePage() {
     if (selected.size === 0) p.accounts = 'Select at least one subaccount.';
     setProblems(p);
     if (p.template || p.accounts) return;
+    setConfirming(true); // nothing is sent before the person confirms what it will do
+  }
+
+  function send(close: () => void) {
     submit.mutate(
       { templateId, accountIds: [...selected.keys()] },
       {
-        onSuccess: (r) => void navigate(`/portal/requests/${encodeURIComponent(r.id)}`, { state: { submitted: true } }),
-        onError: () => errorRef.current?.focus(),
+        onSuccess: (r) => {
+          close();
+          void navigate(`/portal/requests/${encodeURIComponent(r.id)}`, { state: { submitted: true } });
+        },
+        onError: () => {
+          close();
+          errorRef.current?.focus();
+        },
       },
     );
   }
@@ -200,15 +212,47 @@ export function IssuePage() {
           {template?.costBearer === 'vendor' ? <p className="hint">Vendor-borne: the request waits for your BD's approval before anything is issued.</p> : null}
         </div>
 
-        <div ref={errorRef} tabIndex={-1}>
+        <div ref={errorRef} className="issue-refusal" tabIndex={-1}>
           {submit.error ? <ErrorMessage error={submit.error} title="The request was refused" /> : null}
         </div>
         <button type="submit" className="button button-primary" disabled={submit.isPending}>
           {submit.isPending ? 'Submitting…' : 'Submit request'}
         </button>
       </form>
+
+      {template && total !== null ? (
+        <ConfirmDialog
+          open={confirming}
+          title="Submit this request?"
+          confirmLabel="Yes, submit request"
+          pendingLabel="Submitting…"
+          backLabel="Back"
+          pending={submit.isPending}
+          onConfirm={send}
+          onClose={() => setConfirming(false)}
+        >
+          <p>
+            Issue <strong>{template.name}</strong> to {countText(selected.size)}: <Money minor={total} currency={template.currency} /> in total face
+            value ({selected.size} × <Money minor={template.faceValue} currency={template.currency} />).
+          </p>
+          <p className="hint">To: {namesText([...selected.values()])}.</p>
+          <p>
+            {template.costBearer === 'vendor'
+              ? 'Vendor-borne: the request goes to your BD for approval; nothing is issued before they approve.'
+              : 'Partner-borne: the coupons are issued straight away, from your budget.'}
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </Page>
   );
 }
 
 const isSelectable = (a: Account) => a.status === 'active';
+
+const countText = (n: number) => `${n} ${n === 1 ? 'subaccount' : 'subaccounts'}`;
+
+/** "a, b, c and 4 more": the first few names of a selection. */
+function namesText(names: string[], shown = 5): string {
+  if (names.length <= shown) return names.join(', ');
+  return `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
+}
