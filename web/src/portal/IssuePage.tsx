@@ -3,6 +3,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Page } from '../components/Page';
 import { Loading } from '../components/Loading';
 import { EmptyState } from '../components/EmptyState';
+import { ApiError } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -29,6 +30,8 @@ export function IssuePage() {
   const [problems, setProblems] = useState<{ template?: string; accounts?: string }>({});
   const submit = useSubmitRequest();
   const [confirming, setConfirming] = useState(false);
+  // The names of the accounts as sent: a refusal names accounts by id, the page by name.
+  const [sentNames, setSentNames] = useState<ReadonlyMap<string, string>>(new Map());
   const errorRef = useRef<HTMLDivElement>(null);
   const ids = { template: useId(), search: useId(), all: useId(), count: useId() };
 
@@ -76,6 +79,7 @@ export function IssuePage() {
   }
 
   function send(close: () => void) {
+    setSentNames(new Map(selected));
     submit.mutate(
       { templateId, accountIds: [...selected.keys()] },
       {
@@ -92,6 +96,16 @@ export function IssuePage() {
   }
 
   const total = template ? totalFaceValue(template.faceValue, selected.size) : null;
+  const refusal = submit.error instanceof ApiError ? submit.error : null;
+  const refused = refusal?.idsNamed('accountIds') ?? [];
+  const removeRefused = () => {
+    setSelected((prev) => {
+      const next = new Map(prev);
+      for (const id of refused) next.delete(id);
+      return next;
+    });
+    submit.reset();
+  };
 
   return (
     <Page title="Issue coupons" description={<p>Issue one template to many of your subaccounts at once.</p>}>
@@ -213,7 +227,23 @@ export function IssuePage() {
         </div>
 
         <div ref={errorRef} className="issue-refusal" tabIndex={-1}>
-          {submit.error ? <ErrorMessage error={submit.error} title="The request was refused" /> : null}
+          {submit.error ? (
+            <ErrorMessage error={submit.error} title="The request was refused">
+              {refusal && refused.length > 0 ? (
+                <>
+                  <p>The subaccounts concerned:</p>
+                  <ul className="refused-accounts">
+                    {refused.map((id) => (
+                      <li key={id}>{sentNames.get(id) ?? id}</li>
+                    ))}
+                  </ul>
+                  <button type="button" className="button button-secondary button-small" onClick={removeRefused}>
+                    Remove {refused.length === 1 ? 'it' : 'them'} from the selection
+                  </button>
+                </>
+              ) : null}
+            </ErrorMessage>
+          ) : null}
         </div>
         <button type="submit" className="button button-primary" disabled={submit.isPending}>
           {submit.isPending ? 'Submitting…' : 'Submit request'}
