@@ -8,7 +8,7 @@ import { insertLedgerMoves, midMonth, monthsAgo } from '../support/deductions';
 import { fingerprint } from '../support/db-fingerprint';
 import { expectEveryFieldLabelled, signInThroughForm, useBrowser, type TrackedPage } from './support/browser';
 import { clearSignInFailures, givePasswords, WEB_PASSWORD } from './support/people';
-import { fillIssuanceForm, submitIssuanceInPortal } from './support/portal-steps';
+import { confirmIssuance, fillIssuanceForm, submitIssuanceInPortal } from './support/portal-steps';
 
 /**
  * The distributor portal on the real stack (express serving web/dist, PostgreSQL, the relay and
@@ -127,7 +127,7 @@ describe('web: the distributor portal (R1 R4-R9 R12 R24), in Chromium', () => {
     expect(await page.locator('.issue-total').textContent()).to.include('3 × $50.00');
     expect(await expectEveryFieldLabelled(page)).to.include.members(['Template', 'Search subaccounts by name', 'cust1-a (customer)']);
     await web.screenshot(page, '4-issue-form');
-    await page.getByRole('button', { name: 'Submit request' }).click();
+    await confirmIssuance(page, { templateName: 'Portal spring credit', accountCount: 3, total });
     await page.waitForURL(/\/portal\/requests\/[0-9a-f-]{36}$/);
     const id = new URL(page.url()).pathname.split('/').pop()!;
     // The page polls while the workers issue: the labelled progress bar, then the final state.
@@ -163,6 +163,7 @@ describe('web: the distributor portal (R1 R4-R9 R12 R24), in Chromium', () => {
     expect((await as(w.A.pa.token).get(`/v1/issuance-requests/${requestId}`)).body.status).to.equal('pending_approval');
     await web.screenshot(page, '6-pending');
     await page.getByRole('button', { name: 'Cancel request' }).click();
+    await page.getByRole('dialog', { name: 'Cancel this request?' }).getByRole('button', { name: 'Yes, cancel request' }).click();
     await page.locator('.request-status .badge').filter({ hasText: 'Cancelled' }).waitFor();
     expect((await as(w.A.pa.token).get(`/v1/issuance-requests/${requestId}`)).body.status).to.equal('cancelled');
     await rows(page).filter({ hasText: 'cancelled by the partner' }).waitFor();

@@ -22,8 +22,16 @@ export class ApiError extends Error {
     readonly details: FieldError[] = [],
     /** From Retry-After on a 429/503, in seconds. */
     readonly retryAfterSeconds: number | null = null,
+    /** Details given as an object rather than per field (`{ accountIds: [...] }`); empty otherwise. */
+    readonly facts: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
+  }
+
+  /** The ids a refusal names under `key` of its details (`accountIds`: the accounts refused). */
+  idsNamed(key: string): string[] {
+    const v = this.facts[key];
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
   }
 
   /** The message for one field ("reason" matches "body.reason"), if the API named it. */
@@ -83,6 +91,10 @@ function fieldErrors(details: unknown): FieldError[] {
     .filter((d) => d.message !== '');
 }
 
+function detailFacts(details: unknown): Record<string, unknown> {
+  return typeof details === 'object' && details !== null && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
+}
+
 async function toApiError(res: Response): Promise<ApiError> {
   let envelope: unknown = null;
   try {
@@ -92,7 +104,7 @@ async function toApiError(res: Response): Promise<ApiError> {
   }
   const e = (envelope as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   if (e && typeof e.code === 'string') {
-    return new ApiError(res.status, e.code, typeof e.message === 'string' ? e.message : e.code, fieldErrors(e.details), retryAfter(res));
+    return new ApiError(res.status, e.code, typeof e.message === 'string' ? e.message : e.code, fieldErrors(e.details), retryAfter(res), detailFacts(e.details));
   }
   return new ApiError(res.status, 'http_error', `The server answered ${res.status} ${res.statusText}`.trim(), [], retryAfter(res));
 }

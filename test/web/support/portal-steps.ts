@@ -33,15 +33,30 @@ export async function fillIssuanceForm(page: Page, { templateName, accountNames 
 }
 
 /**
- * The whole step: fill the issue form, submit, and wait for the new request's page. Resolves with
- * the request's id (from the URL) and the total the page showed before submitting.
+ * On the filled issue form: "Submit request", then the confirm step, which must state the
+ * template, the number of subaccounts and the total; "Yes, submit request" sends it.
+ */
+export async function confirmIssuance(page: Page, { templateName, accountCount, total }: { templateName: string; accountCount: number; total: string }): Promise<void> {
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Submit this request?' });
+  await dialog.waitFor();
+  expect(await dialog.textContent(), 'what the confirm step states')
+    .to.include(templateName)
+    .and.include(`${accountCount} ${accountCount === 1 ? 'subaccount' : 'subaccounts'}`)
+    .and.include(total);
+  await dialog.getByRole('button', { name: 'Yes, submit request' }).click();
+}
+
+/**
+ * The whole step: fill the issue form, submit, confirm, and wait for the new request's page.
+ * Resolves with the request's id (from the URL) and the total the page showed before submitting.
  */
 export async function submitIssuanceInPortal(
   page: Page,
   spec: { templateName: string; accountNames: string[] },
 ): Promise<{ requestId: string; total: string }> {
   const total = await fillIssuanceForm(page, spec);
-  await page.getByRole('button', { name: 'Submit request' }).click();
+  await confirmIssuance(page, { templateName: spec.templateName, accountCount: spec.accountNames.length, total });
   await page.waitForURL(/\/portal\/requests\/[0-9a-f-]{36}$/);
   await page.locator('.request-status .badge').waitFor();
   const requestId = new URL(page.url()).pathname.split('/').pop()!;

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../api';
 import type { ApprovalDetail, IssuanceRequest } from '../api-types';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { formatMoney } from '../money';
 import type { Decide } from './bd-api';
@@ -32,10 +33,8 @@ export function DecisionPanel({ detail, decide, confirming, setConfirming, reaso
   const error = decide.variables?.id === request.id ? decide.error : null;
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
-  const dialogRef = useRef<HTMLDialogElement>(null);
-  const confirmRef = useRef<HTMLButtonElement>(null);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
-  const ids = { reason: useId(), reasonHelp: useId(), reasonError: useId(), dialogTitle: useId(), dialogText: useId() };
+  const ids = { reason: useId(), reasonHelp: useId(), reasonError: useId() };
   const total = formatMoney(request.totalFaceValue, request.currency);
   const what = request.kind === 'activation_codes' ? `${request.totalAccounts} activation codes` : `${request.totalAccounts} account${request.totalAccounts === 1 ? '' : 's'}`;
 
@@ -46,22 +45,13 @@ export function DecisionPanel({ detail, decide, confirming, setConfirming, reaso
     reasonRef.current?.scrollIntoView({ block: 'nearest' });
   }, [reasonFocus, request.id]);
 
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    if (confirming && !dialog.open) {
-      dialog.showModal();
-      confirmRef.current?.focus();
-    } else if (!confirming && dialog.open) dialog.close();
-  }, [confirming]);
-
-  const approve = () => {
+  const approve = (close: () => void) => {
     decide.mutate(
       { id: request.id, action: 'approve' },
       {
         onSuccess: (r) => {
           // Closed now, not on the next render: while it is open, nothing outside it can take the focus.
-          dialogRef.current?.close();
+          close();
           onDecided(r, 'approved');
         },
         onSettled: () => setConfirming(false),
@@ -128,27 +118,20 @@ export function DecisionPanel({ detail, decide, confirming, setConfirming, reaso
         </button>
       </form>
 
-      <dialog
-        ref={dialogRef}
-        className="confirm-dialog"
-        aria-labelledby={ids.dialogTitle}
-        aria-describedby={ids.dialogText}
+      <ConfirmDialog
+        open={confirming}
+        title="Approve this request?"
+        confirmLabel="Yes, approve"
+        pendingLabel="Approving…"
+        pending={decide.isPending}
+        onConfirm={approve}
         onClose={() => setConfirming(false)}
       >
-        <h2 id={ids.dialogTitle}>Approve this request?</h2>
-        <p id={ids.dialogText}>
+        <p>
           {partner.name} issues {detail.template.name}: {what}, {total} in total, borne by the vendor. The coupons are issued as soon as you
           approve, and the decision is final.
         </p>
-        <div className="dialog-actions">
-          <button ref={confirmRef} type="button" className="button button-primary" disabled={decide.isPending} onClick={approve}>
-            {decide.isPending ? 'Approving…' : 'Yes, approve'}
-          </button>
-          <button type="button" className="button button-secondary" disabled={decide.isPending} onClick={() => setConfirming(false)}>
-            Cancel
-          </button>
-        </div>
-      </dialog>
+      </ConfirmDialog>
     </section>
   );
 }

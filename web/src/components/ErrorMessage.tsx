@@ -1,7 +1,11 @@
+import type { ReactNode } from 'react';
 import { ApiError } from '../api';
 
-/** The API's own words for a failure, with each field it named; any other error as its message. */
-export function ErrorMessage({ error, title }: { error: unknown; title?: string }) {
+/**
+ * The API's own words for a failure, with each field it named; any other error as its message.
+ * `children` adds what only the page can say (e.g. the names of the accounts a refusal names by id).
+ */
+export function ErrorMessage({ error, title, children }: { error: unknown; title?: string; children?: ReactNode }) {
   if (!error) return null;
   const message = error instanceof Error ? error.message : String(error);
   const details = error instanceof ApiError ? error.details : [];
@@ -18,6 +22,7 @@ export function ErrorMessage({ error, title }: { error: unknown; title?: string 
           ))}
         </ul>
       ) : null}
+      {children}
     </div>
   );
 }

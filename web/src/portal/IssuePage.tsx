@@ -1,9 +1,12 @@
-import { useDeferredValue, useId, useRef, useState, type FormEvent } from 'react';
+import { useDeferredValue, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Page } from '../components/Page';
 import { Loading } from '../components/Loading';
 import { EmptyState } from '../components/EmptyState';
+import { ApiError } from '../api';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { Field } from '../components/Field';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Money } from '../components/Money';
 import { formatMoney } from '../money';
 import { useAccounts, useSubmitRequest, useTemplates } from './portal-api';
@@ -26,30 +29,44 @@ export function IssuePage() {
   const [selected, setSelected] = useState<Map<string, string>>(new Map());
   const [problems, setProblems] = useState<{ template?: string; accounts?: string }>({});
   const submit = useSubmitRequest();
+  const [confirming, setConfirming] = useState(false);
+  // The names of the accounts as sent: a refusal names accounts by id, the page by name.
+  const [sentNames, setSentNames] = useState<ReadonlyMap<string, string>>(new Map());
   const errorRef = useRef<HTMLDivElement>(null);
   const ids = { template: useId(), search: useId(), all: useId(), count: useId() };
 
   const templateList = templates.data?.pages.flatMap((p) => p.items) ?? [];
   const template = templateList.find((t) => t.id === templateId);
   const visible: Account[] = accounts.data?.pages.flatMap((p) => p.items) ?? [];
-  const allVisibleSelected = visible.length > 0 && visible.every((a) => selected.has(a.id));
+  // A deactivated account cannot receive a coupon (the API refuses the whole request): its box is
+  // disabled and "select all" leaves it out. One ticked while still active (and shown deactivated
+  // since) can only be unticked.
+  const selectable = visible.filter(isSelectable);
+  const deactivatedShown = visible.length - selectable.length;
+  const allSelectableSelected = selectable.length > 0 && selectable.every((a) => selected.has(a.id));
 
   const toggle = (a: Account, on: boolean) =>
     setSelected((prev) => {
       const next = new Map(prev);
-      if (on) next.set(a.id, a.name);
+      if (on && isSelectable(a)) next.set(a.id, a.name);
       else next.delete(a.id);
       return next;
     });
   const toggleVisible = (on: boolean) =>
     setSelected((prev) => {
       const next = new Map(prev);
-      for (const a of visible) {
+      for (const a of selectable) {
         if (on) next.set(a.id, a.name);
         else next.delete(a.id);
       }
       return next;
     });
+
+  // Enter in a form's text field submits the form (implicit submission): here it would send the
+  // request while the person is only searching. The list already follows the typing.
+  const keepEnterInSearch = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter' && !e.nativeEvent.isComposing) e.preventDefault();
+  };
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -58,16 +75,37 @@ export function IssuePage() {
     if (selected.size === 0) p.accounts = 'Select at least one subaccount.';
     setProblems(p);
     if (p.template || p.accounts) return;
+    setConfirming(true); // nothing is sent before the person confirms what it will do
+  }
+
+  function send(close: () => void) {
+    setSentNames(new Map(selected));
     submit.mutate(
       { templateId, accountIds: [...selected.keys()] },
       {
-        onSuccess: (r) => void navigate(`/portal/requests/${encodeURIComponent(r.id)}`, { state: { submitted: true } }),
-        onError: () => errorRef.current?.focus(),
+        onSuccess: (r) => {
+          close();
+          void navigate(`/portal/requests/${encodeURIComponent(r.id)}`, { state: { submitted: true } });
+        },
+        onError: () => {
+          close();
+          errorRef.current?.focus();
+        },
       },
     );
   }
 
   const total = template ? totalFaceValue(template.faceValue, selected.size) : null;
+  const refusal = submit.error instanceof ApiError ? submit.error : null;
+  const refused = refusal?.idsNamed('accountIds') ?? [];
+  const removeRefused = () => {
+    setSelected((prev) => {
+      const next = new Map(prev);
+      for (const id of refused) next.delete(id);
+      return next;
+    });
+    submit.reset();
+  };
 
   return (
     <Page title="Issue coupons" description={<p>Issue one template to many of your subaccounts at once.</p>}>
@@ -110,18 +148,37 @@ export function IssuePage() {
 
         <fieldset className="account-picker">
           <legend>Subaccounts</legend>
-          <div className="field">
-            <label htmlFor={ids.search}>Search subaccounts by name</label>
-            <input id={ids.search} type="search" value={search} onChange={(e) => setSearch(e.target.value)} autoComplete="off" />
-          </div>
+          <Field id={ids.search} label="Search subaccounts by name" help="The list updates as you type; your selection is kept.">
+            {(aria) => (
+              <input
+                {...aria}
+                type="search"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+                onKeyDown={keepEnterInSearch}
+                autoComplete="off"
+              />
+            )}
+          </Field>
           {accounts.isPending ? <Loading label="Loading subaccounts…" /> : null}
           {accounts.error ? <ErrorMessage error={accounts.error} title="Subaccounts could not be loaded" /> : null}
           {accounts.data && visible.length === 0 ? <EmptyState title={q ? `No subaccount name contains "${q}"` : 'You have no subaccounts yet'} /> : null}
           {visible.length > 0 ? (
             <>
               <div className="field-inline select-all">
-                <input id={ids.all} type="checkbox" checked={allVisibleSelected} onChange={(e) => toggleVisible(e.target.checked)} />
-                <label htmlFor={ids.all}>Select all {visible.length} shown</label>
+                <input
+                  id={ids.all}
+                  type="checkbox"
+                  checked={allSelectableSelected}
+                  disabled={selectable.length === 0}
+                  onChange={(e) => toggleVisible(e.target.checked)}
+                />
+                <label htmlFor={ids.all}>
+                  {deactivatedShown > 0 ? `Select all ${selectable.length} active shown` : `Select all ${selectable.length} shown`}
+                </label>
+                {deactivatedShown > 0 ? (
+                  <span className="hint"> ({deactivatedShown} deactivated {deactivatedShown === 1 ? 'subaccount cannot' : 'subaccounts cannot'} receive coupons)</span>
+                ) : null}
               </div>
               <ul className="account-options">
                 {visible.map((a) => (
@@ -130,7 +187,7 @@ export function IssuePage() {
                       id={`pick-${a.id}`}
                       type="checkbox"
                       checked={selected.has(a.id)}
-                      disabled={a.status !== 'active'}
+                      disabled={!isSelectable(a) && !selected.has(a.id)}
                       onChange={(e) => toggle(a, e.target.checked)}
                     />
                     <label htmlFor={`pick-${a.id}`}>
@@ -169,13 +226,63 @@ export function IssuePage() {
           {template?.costBearer === 'vendor' ? <p className="hint">Vendor-borne: the request waits for your BD's approval before anything is issued.</p> : null}
         </div>
 
-        <div ref={errorRef} tabIndex={-1}>
-          {submit.error ? <ErrorMessage error={submit.error} title="The request was refused" /> : null}
+        <div ref={errorRef} className="issue-refusal" tabIndex={-1}>
+          {submit.error ? (
+            <ErrorMessage error={submit.error} title="The request was refused">
+              {refusal && refused.length > 0 ? (
+                <>
+                  <p>The subaccounts concerned:</p>
+                  <ul className="refused-accounts">
+                    {refused.map((id) => (
+                      <li key={id}>{sentNames.get(id) ?? id}</li>
+                    ))}
+                  </ul>
+                  <button type="button" className="button button-secondary button-small" onClick={removeRefused}>
+                    Remove {refused.length === 1 ? 'it' : 'them'} from the selection
+                  </button>
+                </>
+              ) : null}
+            </ErrorMessage>
+          ) : null}
         </div>
         <button type="submit" className="button button-primary" disabled={submit.isPending}>
           {submit.isPending ? 'Submitting…' : 'Submit request'}
         </button>
       </form>
+
+      {template && total !== null ? (
+        <ConfirmDialog
+          open={confirming}
+          title="Submit this request?"
+          confirmLabel="Yes, submit request"
+          pendingLabel="Submitting…"
+          backLabel="Back"
+          pending={submit.isPending}
+          onConfirm={send}
+          onClose={() => setConfirming(false)}
+        >
+          <p>
+            Issue <strong>{template.name}</strong> to {countText(selected.size)}: <Money minor={total} currency={template.currency} /> in total face
+            value ({selected.size} × <Money minor={template.faceValue} currency={template.currency} />).
+          </p>
+          <p className="hint">To: {namesText([...selected.values()])}.</p>
+          <p>
+            {template.costBearer === 'vendor'
+              ? 'Vendor-borne: the request goes to your BD for approval; nothing is issued before they approve.'
+              : 'Partner-borne: the coupons are issued straight away, from your budget.'}
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </Page>
   );
+}
+
+const isSelectable = (a: Account) => a.status === 'active';
+
+const countText = (n: number) => `${n} ${n === 1 ? 'subaccount' : 'subaccounts'}`;
+
+/** "a, b, c and 4 more": the first few names of a selection. */
+function namesText(names: string[], shown = 5): string {
+  if (names.length <= shown) return names.join(', ');
+  return `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { Page } from '../components/Page';
 import { Loading } from '../components/Loading';
@@ -7,6 +7,7 @@ import { Table } from '../components/Table';
 import { Money } from '../components/Money';
 import { DateTime } from '../components/DateTime';
 import { StatusBadge } from '../components/StatusBadge';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { isSettling, useCancelRequest, useRequest, useRequestHistory, useRequestItems, useTemplates, couponLedgerCsv } from './portal-api';
 import { RequestProgress } from './RequestProgress';
 
@@ -25,6 +26,7 @@ export function RequestDetailPage() {
   const templates = useTemplates('');
   const template = templates.data?.pages.flatMap((p) => p.items).find((t) => t.id === r?.templateId);
   const cancel = useCancelRequest();
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
   const statusRef = useRef<HTMLParagraphElement>(null);
 
   useEffect(() => {
@@ -54,10 +56,35 @@ export function RequestDetailPage() {
           </dl>
           {CANCELLABLE.includes(r.status) ? (
             <div className="request-actions">
-              <button type="button" className="button button-danger" disabled={cancel.isPending} onClick={() => cancel.mutate(r.id)}>
+              <button type="button" className="button button-danger" disabled={cancel.isPending} onClick={() => setConfirmingCancel(true)}>
                 {cancel.isPending ? 'Cancelling…' : 'Cancel request'}
               </button>
               <span className="hint"> Possible until your BD decides.</span>
+              <ConfirmDialog
+                open={confirmingCancel}
+                title="Cancel this request?"
+                confirmLabel="Yes, cancel request"
+                pendingLabel="Cancelling…"
+                backLabel="Keep request"
+                danger
+                pending={cancel.isPending}
+                onConfirm={(close) =>
+                  cancel.mutate(r.id, {
+                    onSuccess: () => {
+                      close();
+                      statusRef.current?.focus(); // the button goes with the pending status
+                    },
+                    onError: () => close(),
+                  })
+                }
+                onClose={() => setConfirmingCancel(false)}
+              >
+                <p>
+                  {template?.name ?? 'This request'}: {r.kind === 'activation_codes' ? `${r.totalAccounts} activation codes` : `${r.totalAccounts} ${r.totalAccounts === 1 ? 'subaccount' : 'subaccounts'}`},{' '}
+                  <Money minor={r.totalFaceValue} currency={r.currency} /> in total face value. Nothing of it is issued, and a cancelled request
+                  cannot be reopened.
+                </p>
+              </ConfirmDialog>
             </div>
           ) : null}
           {cancel.error ? <ErrorMessage error={cancel.error} title="The request could not be cancelled" /> : null}
