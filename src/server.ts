@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { config } from './config';
 import { logger } from './logger';
 import { createDataSource } from './db/data-source';
-import { createApp } from './http/app';
+import { createApp } from './app';
 import { openQueues, redisConnection, redisReady } from './jobs/queues';
 import { ensureBootstrapAdmin } from './tenancy/bootstrap-admin';
 import { exitOnConfigError } from './shared/exit-on-config-error';

@@ -1,8 +1,8 @@
-import { z } from '../http/zod';
+import { z } from '../shared/zod';
 import type { EntityTarget, ObjectLiteral } from 'typeorm';
-import type { Ctx } from '../http/context';
+import type { Ctx } from '../auth/context';
 import { findReadable } from '../auth/scope';
-import { Id } from '../http/schemas';
+import { Id } from '../shared/schemas';
 import { AuditEvent } from './audit-event.entity';
 
 export const AuditEventJson = z

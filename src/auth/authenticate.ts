@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { AppError, unauthenticated } from '../http/errors';
+import { AppError, unauthenticated } from '../shared/errors';
 import { pooled } from '../db/prepared';
 import { config } from '../config';
 import { abilityFor, type AppAbility } from './abilities';

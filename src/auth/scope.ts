@@ -1,7 +1,7 @@
 import { ForbiddenError, subject as asSubject } from '@casl/ability';
 import type { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import type { Ctx } from '../http/context';
-import { notFound } from '../http/errors';
+import type { Ctx } from './context';
+import { notFound } from '../shared/errors';
 import type { Action, Subject } from './abilities';
 import { scopeQuery } from './ability-sql';
 

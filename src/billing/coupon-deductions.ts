@@ -1,10 +1,7 @@
-import type { Router } from 'express';
-import type { DataSource } from 'typeorm';
-import { z } from '../http/zod';
-import { route } from '../http/route';
-import { Id } from '../http/schemas';
-import type { Ctx } from '../http/context';
-import { AppError } from '../http/errors';
+import { z } from '../shared/zod';
+import { Id } from '../shared/schemas';
+import type { Ctx } from '../auth/context';
+import { AppError } from '../shared/errors';
 import { authorize, findReadable } from '../auth/scope';
 import { toBigInt } from '../shared/money';
 import { Partner } from '../tenancy/partners/partner.entity';
@@ -72,13 +69,4 @@ export async function couponDeductions(ctx: Ctx, partnerId: string, q: z.output<
       deducted: r.deducted, returned: r.returned, net: (toBigInt(r.deducted) - toBigInt(r.returned)).toString(),
     })),
   };
-}
-
-export function couponDeductionRoutes(r: Router, ds: DataSource): void {
-  route(r, ds, {
-    method: 'get', path: '/v1/partners/:id/coupon-deductions', tags: ['Billing'], errors: [403, 404],
-    summary: 'Coupon deductions per month, subaccount and currency over a range of up to 24 months (deducted, returned, net; R24)',
-    params: z.strictObject({ id: Id }), query: DeductionsQuery, response: DeductionsJson,
-    handler: (ctx, { params, query }) => couponDeductions(ctx, params.id, query),
-  });
 }

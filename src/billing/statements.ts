@@ -1,17 +1,13 @@
-import type { Response, Router } from 'express';
-import type { DataSource } from 'typeorm';
-import { z } from '../http/zod';
-import { route } from '../http/route';
-import { Id } from '../http/schemas';
-import type { Ctx } from '../http/context';
-import { AppError } from '../http/errors';
-import { csvResponse } from '../http/csv';
+import { z } from '../shared/zod';
+import { inInstantRange } from '../shared/schemas';
+import type { Ctx } from '../auth/context';
+import { AppError } from '../shared/errors';
+import { csvDownload } from '../shared/download';
 import { authorize, findReadable } from '../auth/scope';
 import { toBigInt } from '../shared/money';
 import { Account } from '../tenancy/accounts/account.entity';
 import { Partner } from '../tenancy/partners/partner.entity';
 import { statementRefunds } from '../refunds/refund-statement';
-import { couponDeductionRoutes } from './coupon-deductions';
 
 /**
  * R24: an account's daily or monthly statement: every pay-as-you-go bill of the period and every
@@ -21,18 +17,18 @@ import { couponDeductionRoutes } from './coupon-deductions';
  * Refunds of the period (R27, R28) come as their own section with totals, and in the CSV as
  * `refund` lines with negative amounts.
  */
-const StatementQuery = z
+export const StatementQuery = z
   .strictObject({
     period: z.enum(['daily', 'monthly']),
     date: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/).describe('YYYY-MM-DD for daily, YYYY-MM for monthly (UTC)'),
     format: z.enum(['json', 'csv']).default('json'),
   });
-const ReportQuery = z.strictObject({ month: z.string().regex(/^\d{4}-\d{2}$/), format: z.enum(['json', 'csv']).default('json') });
+export const ReportQuery = z.strictObject({ month: z.string().regex(/^\d{4}-\d{2}$/), format: z.enum(['json', 'csv']).default('json') });
 
 function window(period: 'daily' | 'monthly', date: string): [Date, Date] {
   const ok = period === 'daily' ? /^\d{4}-\d{2}-\d{2}$/.test(date) : /^\d{4}-\d{2}$/.test(date);
   const from = new Date(`${period === 'daily' ? date : `${date}-01`}T00:00:00Z`);
-  if (!ok || Number.isNaN(from.getTime())) {
+  if (!ok || Number.isNaN(from.getTime()) || !inInstantRange(from.toISOString())) {
     throw new AppError(400, 'validation_failed', 'invalid date', [{ field: 'query.date', code: 'invalid_date', message: `a ${period === 'daily' ? 'YYYY-MM-DD' : 'YYYY-MM'} date` }]);
   }
   const to = new Date(from);
@@ -79,13 +75,7 @@ function totals(lines: LineRow[]) {
   return [...by].map(([currency, t]) => ({ currency, amount: t.amount.toString(), couponDeduction: t.couponDeduction.toString(), cashDue: t.cashDue.toString() }));
 }
 
-async function sendCsv(res: Response, filename: string, columns: string[], rows: Record<string, unknown>[]): Promise<void> {
-  const csv = csvResponse(res, filename, columns);
-  for (const r of rows) await csv.write(r);
-  await csv.end();
-}
-
-export async function statement(ctx: Ctx, accountId: string, q: z.output<typeof StatementQuery>, res: Response) {
+export async function statement(ctx: Ctx, accountId: string, q: z.output<typeof StatementQuery>) {
   const account = await findReadable(ctx, ctx.ds.manager, Account, 'Account', accountId);
   authorize(ctx, 'read', 'Bill', { tenantId: account.tenantId, accountId: account.id, partnerId: account.partnerId });
   const [from, to] = window(q.period, q.date);
@@ -97,14 +87,14 @@ export async function statement(ctx: Ctx, accountId: string, q: z.output<typeof 
   const refunds = await statementRefunds(ctx.ds, account.tenantId, account.id, from, to);
   if (q.format === 'csv') {
     const csvLines = [...json.map((l) => ({ ...l, coupons: l.coupons.map((c) => `${c.couponId}:${c.amount}`).join(' ') })), ...refunds.csvLines];
-    return sendCsv(res, `statement-${account.id}-${q.date}.csv`, ['at', 'kind', 'id', 'products', 'currency', 'amount', 'couponDeduction', 'coupons', 'cashDue'],
+    return csvDownload(`statement-${account.id}-${q.date}.csv`, ['at', 'kind', 'id', 'products', 'currency', 'amount', 'couponDeduction', 'coupons', 'cashDue'],
       csvLines.sort((a, b) => a.at.localeCompare(b.at)));
   }
-  res.json({ accountId: account.id, accountName: account.name, period: q.period, from: from.toISOString(), to: to.toISOString(), lines: json, totals: totals(lines),
-    refunds: refunds.refunds, refundTotals: refunds.refundTotals });
+  return { accountId: account.id, accountName: account.name, period: q.period, from: from.toISOString(), to: to.toISOString(), lines: json, totals: totals(lines),
+    refunds: refunds.refunds, refundTotals: refunds.refundTotals };
 }
 
-export async function partnerReport(ctx: Ctx, partnerId: string, q: z.output<typeof ReportQuery>, res: Response) {
+export async function partnerReport(ctx: Ctx, partnerId: string, q: z.output<typeof ReportQuery>) {
   const partner = await findReadable(ctx, ctx.ds.manager, Partner, 'Partner', partnerId);
   authorize(ctx, 'read', 'Coupon', { tenantId: partner.tenantId, partnerId: partner.id });
   const [from, to] = window('monthly', q.month);
@@ -129,25 +119,9 @@ export async function partnerReport(ctx: Ctx, partnerId: string, q: z.output<typ
     deducted: r.deducted ?? '0', returned: r.returned, net: (toBigInt(r.deducted ?? '0') - toBigInt(r.returned)).toString(),
   }));
   if (q.format === 'csv') {
-    return sendCsv(res, `coupon-report-${partner.id}-${q.month}.csv`, ['accountId', 'accountName', 'templateId', 'templateName', 'currency', 'deducted', 'returned', 'net'], lines);
+    return csvDownload(`coupon-report-${partner.id}-${q.month}.csv`, ['accountId', 'accountName', 'templateId', 'templateName', 'currency', 'deducted', 'returned', 'net'], lines);
   }
   const byCurrency = new Map<string, bigint>();
   for (const l of lines) byCurrency.set(l.currency, (byCurrency.get(l.currency) ?? 0n) + toBigInt(l.net));
-  res.json({ partnerId: partner.id, month: q.month, lines, totals: [...byCurrency].map(([currency, net]) => ({ currency, net: net.toString() })) });
-}
-
-export function statementRoutes(r: Router, ds: DataSource): void {
-  route(r, ds, {
-    method: 'get', path: '/v1/accounts/:id/statement', tags: ['Billing'], errors: [403, 404], produces: 'text/csv',
-    summary: 'Daily or monthly statement: per line amount, coupon deduction (which coupons) and cash due; format=csv to download (R24)',
-    params: z.strictObject({ id: Id }), query: StatementQuery, response: z.unknown(),
-    handler: (ctx, { params, query }, res) => statement(ctx, params.id, query, res),
-  });
-  route(r, ds, {
-    method: 'get', path: '/v1/partners/:id/coupon-report', tags: ['Billing'], errors: [403, 404], produces: 'text/csv',
-    summary: 'Coupon deductions per subaccount and template for a month, with totals; format=csv to download (R24)',
-    params: z.strictObject({ id: Id }), query: ReportQuery, response: z.unknown(),
-    handler: (ctx, { params, query }, res) => partnerReport(ctx, params.id, query, res),
-  });
-  couponDeductionRoutes(r, ds);
+  return { partnerId: partner.id, month: q.month, lines, totals: [...byCurrency].map(([currency, net]) => ({ currency, net: net.toString() })) };
 }

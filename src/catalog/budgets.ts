@@ -1,13 +1,10 @@
-import type { Router } from 'express';
-import type { DataSource } from 'typeorm';
-import { z } from '../http/zod';
-import { route } from '../http/route';
-import { Id } from '../http/schemas';
-import { Currency, MinorUnits } from '../http/money-schema';
-import type { Ctx } from '../http/context';
+import { z } from '../shared/zod';
+import { Id } from '../shared/schemas';
+import { Currency } from '../shared/money-schema';
+import type { Ctx } from '../auth/context';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction } from '../db/tx';
-import { unprocessable } from '../http/errors';
+import { unprocessable } from '../shared/errors';
 import { Partner } from '../tenancy/partners/partner.entity';
 import { toBigInt } from '../shared/money';
 
@@ -15,10 +12,10 @@ import { toBigInt } from '../shared/money';
  * R5: a partner's coupon budget per currency for partner-borne coupons, set by a platform admin.
  * `used` is what submitted and issued requests hold; lowering the budget below it is refused.
  */
-const BudgetJson = z
+export const BudgetJson = z
   .object({ partnerId: Id, currency: z.string(), amount: z.string(), used: z.string(), available: z.string() })
   .openapi('Budget');
-const BudgetParams = z.strictObject({ id: Id, currency: Currency });
+export const BudgetParams = z.strictObject({ id: Id, currency: Currency });
 
 interface BudgetRow {
   partner_id: string;
@@ -34,7 +31,7 @@ const budgetJson = (b: BudgetRow) => ({
   available: (toBigInt(b.amount) - toBigInt(b.used)).toString(),
 });
 
-async function setBudget(ctx: Ctx, partnerId: string, currency: string, amount: bigint) {
+export async function setBudget(ctx: Ctx, partnerId: string, currency: string, amount: bigint) {
   return inTransaction(ctx.ds, async (em) => {
     const partner = await findReadable(ctx, em, Partner, 'Partner', partnerId);
     authorize(ctx, 'update', 'Budget', { tenantId: partner.tenantId, partnerId });
@@ -50,7 +47,7 @@ async function setBudget(ctx: Ctx, partnerId: string, currency: string, amount: 
   });
 }
 
-async function listBudgets(ctx: Ctx, partnerId: string) {
+export async function listBudgets(ctx: Ctx, partnerId: string) {
   const partner = await findReadable(ctx, ctx.ds.manager, Partner, 'Partner', partnerId);
   authorize(ctx, 'read', 'Budget', { tenantId: partner.tenantId, partnerId });
   const rows: BudgetRow[] = await ctx.ds.query(
@@ -58,18 +55,4 @@ async function listBudgets(ctx: Ctx, partnerId: string) {
     [partner.tenantId, partnerId],
   );
   return { items: rows.map(budgetJson) };
-}
-
-export function budgetRoutes(r: Router, ds: DataSource): void {
-  route(r, ds, {
-    method: 'put', path: '/v1/partners/:id/budgets/:currency', tags: ['Partners'], errors: [403, 404, 422],
-    summary: "Set a partner's budget for partner-borne coupons in one currency (platform admin)",
-    params: BudgetParams, body: z.strictObject({ amount: MinorUnits }).openapi('SetBudget'), response: BudgetJson,
-    handler: (ctx, { params, body }) => setBudget(ctx, params.id, params.currency, body.amount),
-  });
-  route(r, ds, {
-    method: 'get', path: '/v1/partners/:id/budgets', tags: ['Partners'], summary: "A partner's coupon budgets", errors: [403, 404],
-    params: z.strictObject({ id: Id }), response: z.object({ items: z.array(BudgetJson) }).openapi('BudgetList'),
-    handler: (ctx, { params }) => listBudgets(ctx, params.id),
-  });
 }

@@ -1,7 +1,7 @@
 import { ForbiddenError } from '@casl/ability';
 import type { z } from 'zod';
-import type { Ctx } from '../http/context';
-import { conflict, notFound } from '../http/errors';
+import type { Ctx } from '../auth/context';
+import { conflict, notFound } from '../shared/errors';
 import { updateReturning } from '../db/tx';
 import { productJson, type CreateProductBody, type ProductRow, type UpdateProductBody } from './product.schema';
 

@@ -1,5 +1,5 @@
-import { z } from '../http/zod';
-import { Name } from '../http/schemas';
+import { z } from '../shared/zod';
+import { Name } from '../shared/schemas';
 
 export const ProductCode = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'lower-case letters, digits, _ . -');
 export const CodeParams = z.strictObject({ code: ProductCode });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { EntityManager } from 'typeorm';
-import type { Ctx } from '../http/context';
-import { AppError, notFound } from '../http/errors';
+import type { Ctx } from '../auth/context';
+import { AppError, notFound } from '../shared/errors';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';

@@ -1,4 +1,4 @@
-import type { z } from '../http/zod';
+import type { z } from '../shared/zod';
 import { costBasisWindow, type ClaimTerms } from './compensation-rules';
 import type { CompensationClaim } from './compensation-claim.entity';
 import type { ClaimJson } from './compensation.schema';

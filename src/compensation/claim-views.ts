@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { Ctx } from '../http/context';
+import type { Ctx } from '../auth/context';
 import { authorize, findReadable, listQuery } from '../auth/scope';
-import { paginate, whereEquals } from '../http/pagination';
+import { paginate, whereEquals } from '../db/pagination';
 import { Account } from '../tenancy/accounts/account.entity';
 import { CompensationClaim } from './compensation-claim.entity';
 import { claimJson } from './claim-json';

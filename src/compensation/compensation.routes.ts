@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import { route } from '../http/route';
-import { IdParams } from '../http/schemas';
+import { IdParams } from '../shared/schemas';
 import { recordFault } from './record-fault';
 import { getFault, listFaults } from './fault-views';
 import { claimCompensation } from './claim-compensation';

@@ -1,5 +1,5 @@
-import { z } from '../http/zod';
-import { Id, InstantText as Instant, PageQuery, page } from '../http/schemas';
+import { z } from '../shared/zod';
+import { Id, InstantText as Instant, PageQuery, page } from '../shared/schemas';
 import { ProductCode } from '../catalog/product.schema';
 import { FAULT_CAUSES, FAULT_KINDS } from './compensation-rules';
 

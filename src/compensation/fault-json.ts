@@ -1,4 +1,4 @@
-import type { z } from '../http/zod';
+import type { z } from '../shared/zod';
 import { EXCLUDED_CAUSES, MULTIPLE, claimWindowEnd } from './compensation-rules';
 import type { Fault } from './fault.entity';
 import type { FaultJson } from './compensation.schema';

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import type { EntityManager } from 'typeorm';
-import type { Ctx } from '../http/context';
-import { notFound } from '../http/errors';
-import { scopedQuery } from '../auth/scope';
-import { paginate, whereEquals } from '../http/pagination';
+import type { Ctx } from '../auth/context';
+import { notFound } from '../shared/errors';
+import { listQuery, scopedQuery } from '../auth/scope';
+import { paginate, whereEquals } from '../db/pagination';
 import { Fault, FaultAccount } from './fault.entity';
 import { faultJson } from './fault-json';
 import type { ListFaultsQuery } from './compensation.schema';
@@ -28,7 +28,7 @@ async function visibleAccountIds(ctx: Ctx, em: EntityManager, faultIds: string[]
 
 export async function listFaults(ctx: Ctx, q: z.output<typeof ListFaultsQuery>) {
   const em = ctx.ds.manager;
-  const affected = visibleAffected(ctx, em).select('x.faultId');
+  const affected = listQuery(ctx, em, FaultAccount, 'Fault').select('x.faultId'); // R3: no Fault rule at all is 403
   whereEquals(affected, { account_id: q.accountId });
   const qb = em.getRepository(Fault).createQueryBuilder('f').where(`f.id IN (${affected.getQuery()})`, affected.getParameters());
   whereEquals(qb, { product_code: q.productCode });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenError } from '@casl/ability';
 import type { z } from 'zod';
-import type { Ctx } from '../http/context';
-import { AppError } from '../http/errors';
+import type { Ctx } from '../auth/context';
+import { AppError } from '../shared/errors';
 import { inTransaction } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';
 import { Fault } from './fault.entity';

@@ -1,5 +1,5 @@
-import { z } from '../http/zod';
-import { Id } from '../http/schemas';
+import { z } from '../shared/zod';
+import { Id } from '../shared/schemas';
 import { COUPON_ORIGINS, type Coupon } from './coupon.entity';
 
 export const CouponJson = z

@@ -1,5 +1,5 @@
-import { z } from '../http/zod';
-import { Id, InstantText, PageQuery, page } from '../http/schemas';
+import { z } from '../shared/zod';
+import { Id, InstantText, PageQuery, page } from '../shared/schemas';
 import { ProductCode } from '../catalog/product.schema';
 import { CouponJson } from './coupon-json';
 import { INT8_MAX } from '../shared/money';

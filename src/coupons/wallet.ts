@@ -1,9 +1,8 @@
-import type { Response } from 'express';
 import type { z } from 'zod';
-import type { Ctx } from '../http/context';
+import type { Ctx } from '../auth/context';
 import { findReadable, listQuery } from '../auth/scope';
-import { csvResponse } from '../http/csv';
-import { paginate, whereEquals } from '../http/pagination';
+import { csvDownload, type CsvDownload } from '../shared/download';
+import { paginate, whereEquals } from '../db/pagination';
 import { Coupon } from './coupon.entity';
 import { couponJson } from './coupon-json';
 import { spendableCouponIds } from './coupon-facts';
@@ -60,16 +59,23 @@ export async function couponLedger(ctx: Ctx, id: string, q: z.output<typeof Ledg
   return { items, next: rows.length > q.limit ? items[items.length - 1].id : null };
 }
 
-/** The ledger as CSV, streamed in pages. */
-export async function streamLedgerCsv(ctx: Ctx, id: string, res: Response): Promise<void> {
+/** The ledger as a CSV download, read page by page as it is written out. */
+export async function ledgerCsv(ctx: Ctx, id: string): Promise<CsvDownload> {
   const c = await findReadable(ctx, ctx.ds.manager, Coupon, 'Coupon', id);
-  const csv = csvResponse(res, `coupon-${c.id}-ledger.csv`, ['at', 'type', 'amount', 'balanceAfter', 'currency', 'orderId', 'billId']);
-  let after: string | null = null;
-  for (;;) {
-    const rows = await ledgerPage(ctx, c, after, 1000);
-    for (const r of rows) await csv.write({ ...ledgerJson(r), currency: c.currency });
-    if (rows.length < 1000) break;
-    after = rows[rows.length - 1].id;
+  async function* rows() {
+    let after: string | null = null;
+    for (;;) {
+      const page = await ledgerPage(ctx, c, after, 1000);
+      for (const r of page) yield { ...ledgerJson(r), currency: c.currency };
+      const last = page[page.length - 1];
+      if (page.length < 1000 || !last) return;
+      after = last.id;
+    }
   }
-  await csv.end();
+  return csvDownload(`coupon-${c.id}-ledger.csv`, ['at', 'type', 'amount', 'balanceAfter', 'currency', 'orderId', 'billId'], rows());
+}
+
+/** One coupon (its account, or the issuing partner). */
+export async function getCoupon(ctx: Ctx, id: string) {
+  return couponJson(await findReadable(ctx, ctx.ds.manager, Coupon, 'Coupon', id));
 }

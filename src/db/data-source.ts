@@ -1,29 +1,17 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
-import { Partner } from '../tenancy/partners/partner.entity';
-import { Account } from '../tenancy/accounts/account.entity';
-import { User } from '../tenancy/users/user.entity';
-import { ApiToken } from '../auth/tokens/api-token.entity';
-import { AuditEvent } from '../audit/audit-event.entity';
-import { CouponTemplate } from '../templates/template.entity';
-import { IssuanceRequest } from '../issuance/issuance-request.entity';
-import { Coupon } from '../coupons/coupon.entity';
-import { Order } from '../orders/order.entity';
-import { Bill } from '../billing/bill.entity';
-import { VoucherPool } from '../vouchers/voucher-pool.entity';
-import { Fault, FaultAccount } from '../compensation/fault.entity';
-import { CompensationClaim } from '../compensation/compensation-claim.entity';
-
-export const entities = [
-  Partner, Account, User, ApiToken, AuditEvent, CouponTemplate, IssuanceRequest, Coupon, Order, Bill, VoucherPool, Fault, FaultAccount, CompensationClaim,
-];
+/**
+ * Entities are found by name (`*.entity.ts` beside the code of their domain), so this module, which
+ * every process and the migration CLI load, depends on no domain.
+ */
+const ENTITIES = path.join(__dirname, '..', '**', '*.entity.{ts,js}');
 
 export function createDataSource(url: string, poolSize = 10): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    entities,
+    entities: [ENTITIES],
     migrations: [path.join(__dirname, '..', '..', 'migrations', '*.ts')],
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',

@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { z } from './zod';
+import { z } from '../shared/zod';
 
 
 /** Every route registers here as it is defined (http/route.ts), so the document cannot drift. */

@@ -5,7 +5,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { authenticate } from '../auth/authenticate';
-import { forbidden } from './errors';
+import { forbidden } from '../shared/errors';
 import type { AppAbility } from '../auth/abilities';
 
 export const DASHBOARD_PATH = '/admin/queues';

@@ -1,10 +1,12 @@
 import type { Request, Response, Router } from 'express';
 import type { ZodType } from 'zod';
-import { z } from './zod';
+import { z } from '../shared/zod';
 import type { DataSource } from 'typeorm';
 import { bearerAuth, ErrorBody, registry, sessionCookie } from './openapi-registry';
-import { AppError, validationError } from './errors';
-import type { Ctx, TokenCtx } from './context';
+import { AppError, validationError } from '../shared/errors';
+import { isCsvDownload } from '../shared/download';
+import { csvResponse } from './csv';
+import type { Ctx, TokenCtx } from '../auth/context';
 import { authenticateNow, deferAuthentication, deferredToken, establishActor } from '../auth/authenticate';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -28,7 +30,7 @@ export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject 
    * handler gets no actor or ability in its Ctx and must not use them.
    */
   public?: boolean;
-  /** text/csv: the handler streams the body itself to `res` and returns nothing. */
+  /** text/csv: the handler may answer a CsvDownload (src/shared/download.ts), which is written here; JSON otherwise. */
   produces?: 'application/json' | 'text/csv';
   handler: (ctx: Ctx, input: { params: Out<P>; query: Out<Q>; body: Out<B>; headers: Record<string, string> }, res: Response) => Promise<unknown>;
   /**
@@ -162,7 +164,12 @@ export function route<P extends AnyObject | undefined, Q extends AnyObject | und
       const ctx: Ctx = { actor: res.locals.actor, ability: res.locals.ability, log: req.log, requestId, ds, session: res.locals.session };
       result = await spec.handler(ctx, input, res);
     }
-    if (spec.produces === 'text/csv') return;
+    if (isCsvDownload(result)) {
+      const csv = csvResponse(res, result.filename, [...result.columns], result.status ?? status);
+      for await (const row of result.rows) await csv.write(row);
+      await csv.end();
+      return;
+    }
     if (status === 204) res.status(204).end();
     else res.status(status).json(result);
   });

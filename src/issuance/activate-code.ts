@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { Ctx } from '../http/context';
-import { AppError, conflict } from '../http/errors';
+import type { Ctx } from '../auth/context';
+import { AppError, conflict } from '../shared/errors';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction, pgCode, updateReturning } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';

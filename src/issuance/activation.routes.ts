@@ -1,9 +1,9 @@
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { z } from '../http/zod';
+import { z } from '../shared/zod';
 import { route } from '../http/route';
-import { IdParams } from '../http/schemas';
+import { IdParams } from '../shared/schemas';
 import { CouponJson } from '../coupons/coupon-json';
 import { generateCodes } from './generate-codes';
 import { listBatch } from './code-batch';
@@ -19,7 +19,7 @@ export function activationRoutes(r: Router, ds: DataSource, redis: Redis): void 
     produces: 'text/csv',
     summary: 'Generate the coupons of an approved offline request; the codes are in this CSV only, shown once (R31)',
     params: IdParams, response: z.string().describe('CSV: code, couponId, faceValue, currency, validUntil'),
-    handler: (ctx, { params }, res) => generateCodes(ctx, params.id, res),
+    handler: (ctx, { params }) => generateCodes(ctx, params.id),
   });
   route(r, ds, {
     method: 'get', path: '/v1/issuance-requests/:id/activation-codes', tags: ['Activation codes'], errors: [404],

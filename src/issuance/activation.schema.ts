@@ -1,5 +1,5 @@
-import { z } from '../http/zod';
-import { Id, PageQuery, page } from '../http/schemas';
+import { z } from '../shared/zod';
+import { Id, PageQuery, page } from '../shared/schemas';
 import { CODE_DIGITS, normalizeCode } from './activation-code';
 
 export const ActivateBody = z

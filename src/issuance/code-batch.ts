@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { Ctx } from '../http/context';
-import { AppError } from '../http/errors';
+import type { Ctx } from '../auth/context';
+import { AppError } from '../shared/errors';
 import { findReadable } from '../auth/scope';
 import { IssuanceRequest } from './issuance-request.entity';
 import type { BatchQuery } from './activation.schema';

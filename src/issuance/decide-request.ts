@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { Ctx } from '../http/context';
-import { conflict } from '../http/errors';
+import type { Ctx } from '../auth/context';
+import { conflict } from '../shared/errors';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { Ctx } from '../http/context';
+import type { Ctx } from '../auth/context';
 import { listQuery } from '../auth/scope';
-import { AppError } from '../http/errors';
+import { AppError } from '../shared/errors';
 import { IssuanceRequest } from './issuance-request.entity';
 import { requestJson, type DecisionsQuery } from './issuance.schema';
 

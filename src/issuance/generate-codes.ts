@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'express';
 import type { EntityManager } from 'typeorm';
-import type { Ctx } from '../http/context';
-import { AppError, conflict } from '../http/errors';
-import { csvResponse } from '../http/csv';
+import type { Ctx } from '../auth/context';
+import { AppError, conflict } from '../shared/errors';
+import { csvDownload, type CsvDownload } from '../shared/download';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import { config } from '../config';
@@ -26,7 +25,7 @@ interface Generated {
  * are answered after the commit and never stored: a second call is 409, and a download lost on
  * the way cannot be repeated (nothing is activatable without the codes it carried).
  */
-export async function generateCodes(ctx: Ctx, requestId: string, res: Response): Promise<void> {
+export async function generateCodes(ctx: Ctx, requestId: string): Promise<CsvDownload> {
   const batch = await inTransaction(ctx.ds, async (em): Promise<Generated> => {
     const r = await findReadable(ctx, em, IssuanceRequest, 'IssuanceRequest', requestId, { lock: true });
     authorize(ctx, 'create', 'ActivationCode', r);
@@ -51,11 +50,8 @@ export async function generateCodes(ctx: Ctx, requestId: string, res: Response):
       validUntil: made.valid_until.toISOString(),
     };
   });
-  const csv = csvResponse(res, `activation-codes-${requestId}.csv`, ['code', 'couponId', 'faceValue', 'currency', 'validUntil'], 201);
-  for (const c of batch.codes) {
-    await csv.write({ code: formatCode(c.code), couponId: c.couponId, faceValue: batch.faceValue, currency: batch.currency, validUntil: batch.validUntil });
-  }
-  await csv.end();
+  const rows = batch.codes.map((c) => ({ code: formatCode(c.code), couponId: c.couponId, faceValue: batch.faceValue, currency: batch.currency, validUntil: batch.validUntil }));
+  return csvDownload(`activation-codes-${requestId}.csv`, ['code', 'couponId', 'faceValue', 'currency', 'validUntil'], rows, 201);
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { Router } from 'express';
 import type { DataSource } from 'typeorm';
-import { z } from '../http/zod';
+import { z } from '../shared/zod';
 import { route } from '../http/route';
-import { Id, IdParams, page } from '../http/schemas';
+import { Id, IdParams, page } from '../shared/schemas';
 import { history, HistoryJson } from '../audit/history';
 import { TemplateJson } from '../templates/template.schema';
 import { submitRequest } from './submit-request';

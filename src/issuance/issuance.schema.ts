@@ -1,6 +1,6 @@
-import { z } from '../http/zod';
-import { Id, PageQuery, Reason, page } from '../http/schemas';
-import { MinorUnits } from '../http/money-schema';
+import { z } from '../shared/zod';
+import { Id, PageQuery, Reason, page } from '../shared/schemas';
+import { MinorUnits } from '../shared/money-schema';
 import type { IssuanceRequest } from './issuance-request.entity';
 
 export const REQUEST_STATUSES = [

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import { IsNull, Not } from 'typeorm';
-import type { Ctx } from '../http/context';
+import type { Ctx } from '../auth/context';
 import { findReadable, listQuery } from '../auth/scope';
-import { paginate, whereEquals } from '../http/pagination';
-import { AppError } from '../http/errors';
+import { paginate, whereEquals } from '../db/pagination';
+import { AppError } from '../shared/errors';
 import { toBigInt } from '../shared/money';
 import { CouponTemplate } from '../templates/template.entity';
 import { templateJson } from '../templates/template-json';

@@ -1,4 +1,4 @@
-import { z } from '../http/zod';
+import { z } from '../shared/zod';
 
 /**
  * The registry of jobs: name -> queue, payload schema and mode. Payloads carry ids, never objects;

@@ -6,7 +6,7 @@ import { OutboxRelay } from './relay';
 import { openQueues, redisConnection } from './queues';
 import { QUEUE_NAMES } from './job-types';
 import { assertHandlers, runJob, type Handlers } from './run-job';
-import { jobsProcessed } from '../http/metrics';
+import { jobsProcessed } from '../metrics';
 import { failpoint } from '../shared/failpoints';
 
 export interface WorkerRuntime {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { Ctx, TokenCtx } from '../http/context';
-import { notFound, unprocessable } from '../http/errors';
+import type { Ctx, TokenCtx } from '../auth/context';
+import { notFound, unprocessable } from '../shared/errors';
 import { authorize, subjectOf } from '../auth/scope';
 import { tokenColumns, tokenLookupCtes, tokenRowOf } from '../auth/authenticate';
 import { scopeSqlPositional } from '../auth/ability-sql';

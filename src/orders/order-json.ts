@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { z } from '../http/zod';
+import type { z } from '../shared/zod';
 import { Order } from './order.entity';
 import type { OrderJson } from './order.schema';
 

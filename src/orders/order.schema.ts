@@ -1,6 +1,6 @@
-import { z } from '../http/zod';
-import { Id, PageQuery, page } from '../http/schemas';
-import { Currency, MAX_MINOR_UNITS, PositiveMinorUnits } from '../http/money-schema';
+import { z } from '../shared/zod';
+import { Id, PageQuery, page } from '../shared/schemas';
+import { Currency, MAX_MINOR_UNITS, PositiveMinorUnits } from '../shared/money-schema';
 import { ProductCode } from '../catalog/product.schema';
 import { SCENARIOS } from '../templates/template.schema';
 

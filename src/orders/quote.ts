@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Ctx, TokenCtx } from '../http/context';
+import type { Ctx, TokenCtx } from '../auth/context';
 import { isApplicable, paymentTotal, type CouponFacts, type Payment, type ProductFacts, type RefusalCode } from '../billing/eligibility';
 import { checkoutOrder } from '../billing/priority';
 import { pooled } from '../db/prepared';

@@ -1,7 +1,7 @@
 import { ForbiddenError } from '@casl/ability';
 import type { DataSource, EntityManager } from 'typeorm';
-import { z } from '../http/zod';
-import type { Ctx } from '../http/context';
+import { z } from '../shared/zod';
+import type { Ctx } from '../auth/context';
 
 /**
  * R25, R26: the money invariant, checked over the whole database by a few set-based statements in

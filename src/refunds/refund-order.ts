@@ -1,5 +1,5 @@
-import type { Ctx } from '../http/context';
-import { AppError, notFound } from '../http/errors';
+import type { Ctx } from '../auth/context';
+import { AppError, notFound } from '../shared/errors';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';

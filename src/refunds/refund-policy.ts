@@ -1,5 +1,5 @@
 import { ForbiddenError } from '@casl/ability';
-import type { Ctx } from '../http/context';
+import type { Ctx } from '../auth/context';
 import { updateReturning } from '../db/tx';
 
 interface PolicyRow {

@@ -1,5 +1,5 @@
-import type { z } from '../http/zod';
-import type { Ctx } from '../http/context';
+import type { z } from '../shared/zod';
+import type { Ctx } from '../auth/context';
 import { findReadable } from '../auth/scope';
 import { Order } from '../orders/order.entity';
 import { decideRefund, FIVE_DAY_REFUNDS_PER_YEAR, FIVE_DAY_WINDOW_MS } from './refund-rules';

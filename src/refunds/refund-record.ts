@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { z } from '../http/zod';
+import type { z } from '../shared/zod';
 import { toBigInt } from '../shared/money';
 import type { Order } from '../orders/order.entity';
 import { addMonthsUtc, type RefundDecision, type RefundFacts, type RefundTerms } from './refund-rules';

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import { route } from '../http/route';
-import { IdParams } from '../http/schemas';
+import { IdParams } from '../shared/schemas';
 import { OrderJson } from '../orders/order.schema';
 import { refundQuote } from './refund-quote';
 import { getRefund, refundOrder } from './refund-order';

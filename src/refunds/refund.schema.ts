@@ -1,5 +1,5 @@
-import { z } from '../http/zod';
-import { Id, Reason } from '../http/schemas';
+import { z } from '../shared/zod';
+import { Id, Reason } from '../shared/schemas';
 import type { RefundTerms, TermClass } from './refund-rules';
 
 const Amount = z.string().describe('Integer minor units, as a string');

@@ -1,4 +1,4 @@
-import type { Ctx } from '../http/context';
+import type { Ctx } from '../auth/context';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';

@@ -12,7 +12,7 @@ import { hashPassword, verifyPassword } from '../auth/sessions/passwords';
 import { exitOnConfigError } from '../shared/exit-on-config-error';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '../auth/actor';
-import type { Ctx } from '../http/context';
+import type { Ctx } from '../auth/context';
 import { defineAbilityFor } from '../auth/abilities';
 import { logger } from '../logger';
 import { createTemplate } from '../templates/template-admin';

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { EntityManager } from 'typeorm';
-import type { Ctx } from '../http/context';
-import { AppError, conflict, unprocessable } from '../http/errors';
+import type { Ctx } from '../auth/context';
+import { AppError, conflict, unprocessable } from '../shared/errors';
 import { authorize, findReadable, listQuery } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';
-import { paginate, whereEquals } from '../http/pagination';
+import { paginate, whereEquals } from '../db/pagination';
 import { unknownProducts } from '../catalog/catalog';
 import { Partner } from '../tenancy/partners/partner.entity';
 import { CouponTemplate } from './template.entity';

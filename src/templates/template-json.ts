@@ -1,4 +1,4 @@
-import type { z } from '../http/zod';
+import type { z } from '../shared/zod';
 import type { CouponTemplate } from './template.entity';
 import type { TemplateJson } from './template.schema';
 

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import type { Ctx } from '../http/context';
-import { AppError, unprocessable } from '../http/errors';
+import type { Ctx } from '../auth/context';
+import { AppError, unprocessable } from '../shared/errors';
 import { authorize, findReadable, listQuery } from '../auth/scope';
 import { inTransaction } from '../db/tx';
-import { paginate, whereEquals } from '../http/pagination';
+import { paginate, whereEquals } from '../db/pagination';
 import { Partner } from '../tenancy/partners/partner.entity';
 import { VoucherPool } from './voucher-pool.entity';
 import type { GrantPoolBody, ListPoolsQuery } from './voucher.schema';

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import { route } from '../http/route';
-import { IdParams } from '../http/schemas';
+import { IdParams } from '../shared/schemas';
 import { getPool, grantPool, listPools, poolLedger } from './pools';
 import { getVoucher, makeVoucher, reclaimVoucher, shareVoucher } from './vouchers';
 import { GrantPoolBody, ListPoolsQuery, MakeVoucherBody, PoolJson, PoolLedgerJson, PoolPage, ShareVoucherBody, VoucherJson } from './voucher.schema';

@@ -1,6 +1,6 @@
-import { z } from '../http/zod';
-import { Id, Instant, PageQuery, page } from '../http/schemas';
-import { Currency, PositiveMinorUnits } from '../http/money-schema';
+import { z } from '../shared/zod';
+import { Id, Instant, PageQuery, page } from '../shared/schemas';
+import { Currency, PositiveMinorUnits } from '../shared/money-schema';
 import { ProductCode } from '../catalog/product.schema';
 import { BILLING_MODES, SCENARIOS } from '../templates/template.schema';
 import { CouponJson } from '../coupons/coupon-json';

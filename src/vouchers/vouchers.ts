@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
-import type { Ctx } from '../http/context';
-import { AppError, conflict, forbidden, notFound, unprocessable } from '../http/errors';
+import type { Ctx } from '../auth/context';
+import { AppError, conflict, forbidden, notFound, unprocessable } from '../shared/errors';
 import { authorize, findReadable, scopedQuery, subjectOf } from '../auth/scope';
 import { inTransaction, updateReturning } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';

@@ -101,7 +101,8 @@ describe('R33 fault compensation: faults, claims, the vendor-borne coupon', () =
     expect(await listed(w.A.pa, `&accountId=${w.B.account2}`)).to.deep.equal([]);
     expect(await listed(w.B.pa, `&accountId=${w.B.account2}`)).to.have.members([onlyB.id, w.B.fault]); // the world's fault affected it too
     expect(await listed(w.admin)).to.include.members([f.id, onlyB.id, w.A.fault, w.B.fault]);
-    expect(await listed(w.bd)).to.deep.equal([]);
+    // R3: a BD may read no fault at all: the list is refused with the reason, like any forbidden action.
+    expect((await as(w.bd.token).get('/v1/faults')).status).to.equal(403);
   });
 
   it('R33: a granted claim is a vendor-borne coupon for the product (prepaid and pay-as-you-go, 90 days), in the wallet with its issue ledger row, and it pays at checkout', async () => {

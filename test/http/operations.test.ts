@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { harness } from '../support/harness';
 import { call } from '../support/http';
 import { freePort, spawnApi } from '../support/api-process';
-import { createApp } from '../../src/http/app';
+import { createApp } from '../../src/app';
 import { redisConnection, redisReady } from '../../src/jobs/queues';
 import { PrivateRedis } from '../support/private-redis';
 import { ConfigError, loadConfig } from '../../src/config';

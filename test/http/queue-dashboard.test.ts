@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import { harness } from '../support/harness';
 import { buildWorld, type World } from '../support/world';
 import { startInProcessWorkers } from '../support/jobs';
-import { createApp } from '../../src/http/app';
+import { createApp } from '../../src/app';
 import { openQueues } from '../../src/jobs/queues';
 
 describe('queue operations: the Bull Board dashboard for platform admins', () => {

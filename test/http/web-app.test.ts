@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { createApp } from '../../src/http/app';
+import { createApp } from '../../src/app';
 import { harness } from '../support/harness';
 import { freePort, spawnApi, type ApiProcess } from '../support/api-process';
 import { buildWorld, type World } from '../support/world';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { formatCode, hasValidCheckDigit, luhnCheckDigit, newActivationCode, normalizeCode } from '../../src/issuance/activation-code';
-import { addressKey } from '../../src/issuance/attempt-limits';
+import { addressKey } from '../../src/auth/client-address';
 
 /** R31: the code's shape, as pure functions. */
 describe('R31 activation code: digits, check digit, normalization', () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { createDataSource } from '../../src/db/data-source';
-import { createApp } from '../../src/http/app';
+import { createApp } from '../../src/app';
 import { redisConnection, redisReady } from '../../src/jobs/queues';
 
 /** One migrated test database and one real HTTP server for the whole run (see setup/root-hooks.ts). */

@@ -1,5 +1,5 @@
-import type { Ctx } from '../../http/context';
-import { AppError, conflict } from '../../http/errors';
+import type { Ctx } from '../context';
+import { AppError, conflict } from '../../shared/errors';
 import { inTransaction, updateReturning } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
 import { hashPassword, verifyPassword } from './passwords';

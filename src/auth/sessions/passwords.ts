@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { z } from '../../http/zod';
+import { z } from '../../shared/zod';
 import { logger } from '../../logger';
 
 /** A password someone chooses: long rather than clever; capped so hashing stays cheap to refuse. */

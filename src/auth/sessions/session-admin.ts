@@ -1,5 +1,5 @@
-import type { Ctx } from '../../http/context';
-import { unauthenticated } from '../../http/errors';
+import type { Ctx } from '../context';
+import { unauthenticated } from '../../shared/errors';
 import type { SessionRef } from '../actor';
 import { describeMe } from '../../tenancy/users/me';
 

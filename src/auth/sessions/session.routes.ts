@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { z } from '../../http/zod';
+import { z } from '../../shared/zod';
 import { route } from '../../http/route';
 import { changePassword } from './change-password';
 import { currentSession, signOut } from './session-admin';

@@ -1,5 +1,5 @@
-import { z } from '../../http/zod';
-import { Email } from '../../http/schemas';
+import { z } from '../../shared/zod';
+import { Email } from '../../shared/schemas';
 import { MeJson } from '../../tenancy/users/me';
 import { GivenPassword, NewPassword } from './passwords';
 

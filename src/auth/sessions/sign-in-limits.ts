@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { config } from '../../config';
-import { AppError } from '../../http/errors';
-import { addressKey } from '../../issuance/attempt-limits';
+import { AppError } from '../../shared/errors';
+import { addressKey } from '../client-address';
 import { logger } from '../../logger';
 
 /** One password check under way: settle it as a success or leave it counted as a failure. */

@@ -1,6 +1,6 @@
 import { config } from '../../config';
-import { AppError } from '../../http/errors';
-import type { Ctx } from '../../http/context';
+import { AppError } from '../../shared/errors';
+import type { Ctx } from '../context';
 import { describeMe } from '../../tenancy/users/me';
 import { defineAbilityFor } from '../abilities';
 import { hashToken } from '../tokens/token-secret';

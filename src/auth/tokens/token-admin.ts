@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import type { Ctx } from '../../http/context';
-import { conflict } from '../../http/errors';
+import type { Ctx } from '../context';
+import { conflict } from '../../shared/errors';
 import { authorize, findReadable, scopedQuery } from '../scope';
 import { inTransaction } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
-import { paginate } from '../../http/pagination';
+import { paginate } from '../../db/pagination';
 import type { Actor } from '../actor';
 import { User } from '../../tenancy/users/user.entity';
 import { ApiToken } from './api-token.entity';

@@ -1,5 +1,5 @@
-import { z } from '../../http/zod';
-import { Id, Name, PageQuery, page } from '../../http/schemas';
+import { z } from '../../shared/zod';
+import { Id, Name, PageQuery, page } from '../../shared/schemas';
 import type { ApiToken } from './api-token.entity';
 
 export const CreateTokenBody = z.strictObject({ name: Name }).openapi('CreateToken');

@@ -1,5 +1,5 @@
-import { z } from '../../http/zod';
-import { Id, Name, PageQuery, Status, page } from '../../http/schemas';
+import { z } from '../../shared/zod';
+import { Id, Name, PageQuery, Status, page } from '../../shared/schemas';
 import { NewAdmin } from '../partners/partner.schema';
 import type { Account } from './account.entity';
 

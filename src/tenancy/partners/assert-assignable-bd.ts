@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { unprocessable } from '../../http/errors';
+import { unprocessable } from '../../shared/errors';
 
 /** Only an active BD can be assigned to a distributor. */
 export async function assertAssignableBd(em: EntityManager, userId: string): Promise<void> {

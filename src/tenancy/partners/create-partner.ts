@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { Ctx } from '../../http/context';
-import { unprocessable } from '../../http/errors';
+import type { Ctx } from '../../auth/context';
+import { unprocessable } from '../../shared/errors';
 import { authorize, findReadable } from '../../auth/scope';
 import { inTransaction } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import type { Ctx } from '../../http/context';
-import { unprocessable } from '../../http/errors';
+import type { Ctx } from '../../auth/context';
+import { unprocessable } from '../../shared/errors';
 import { authorize, findReadable, listQuery } from '../../auth/scope';
 import { inTransaction } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
 import { enqueueJob } from '../../jobs/outbox';
-import { paginate, whereEquals } from '../../http/pagination';
+import { paginate, whereEquals } from '../../db/pagination';
 import { deactivate } from '../deactivate';
 import { Partner } from './partner.entity';
 import { partnerJson, type ListPartnersQuery, type UpdatePartnerBody } from './partner.schema';

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import { route } from '../../http/route';
-import { IdParams } from '../../http/schemas';
+import { IdParams } from '../../shared/schemas';
 import { history, HistoryJson } from '../../audit/history';
 import { AccountJson } from '../accounts/account.schema';
 import { UserJson } from '../users/user.schema';

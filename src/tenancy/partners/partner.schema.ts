@@ -1,5 +1,5 @@
-import { z } from '../../http/zod';
-import { Email, Id, Name, PageQuery, Reason, Status, page } from '../../http/schemas';
+import { z } from '../../shared/zod';
+import { Email, Id, Name, PageQuery, Reason, Status, page } from '../../shared/schemas';
 import type { Partner } from './partner.entity';
 
 export const NewAdmin = z.strictObject({ email: Email, name: Name });

@@ -1,6 +1,6 @@
-import { z } from '../../http/zod';
-import type { Ctx } from '../../http/context';
-import { Id } from '../../http/schemas';
+import { z } from '../../shared/zod';
+import type { Ctx } from '../../auth/context';
+import { Id } from '../../shared/schemas';
 import { getUser } from './user-admin';
 import { UserJson } from './user.schema';
 

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import type { Ctx } from '../../http/context';
-import { conflict, unprocessable } from '../../http/errors';
+import type { Ctx } from '../../auth/context';
+import { conflict, unprocessable } from '../../shared/errors';
 import { authorize, findReadable, scopedQuery } from '../../auth/scope';
 import { inTransaction } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
-import { paginate, whereEquals } from '../../http/pagination';
+import { paginate, whereEquals } from '../../db/pagination';
 import { deactivate, revokeTokensWhere } from '../deactivate';
 import { Account } from '../accounts/account.entity';
 import { Partner } from '../partners/partner.entity';

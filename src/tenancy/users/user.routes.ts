@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import { route } from '../../http/route';
-import { IdParams } from '../../http/schemas';
+import { IdParams } from '../../shared/schemas';
 import { history, HistoryJson } from '../../audit/history';
 import { DeactivateBody } from '../partners/partner.schema';
 import { createToken, listTokens, revokeToken } from '../../auth/tokens/token-admin';

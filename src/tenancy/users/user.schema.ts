@@ -1,5 +1,5 @@
-import { z } from '../../http/zod';
-import { Email, Id, Name, PageQuery, Status, page } from '../../http/schemas';
+import { z } from '../../shared/zod';
+import { Email, Id, Name, PageQuery, Status, page } from '../../shared/schemas';
 import { ROLES, type User } from './user.entity';
 import { NewPassword } from '../../auth/sessions/passwords';
 

@@ -1,7 +1,7 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { z } from './zod';
-import { AppError } from './errors';
-import { InstantText } from './schemas';
+import { z } from '../shared/zod';
+import { AppError } from '../shared/errors';
+import { InstantText } from '../shared/schemas';
 
 // Keyset pagination on (created_at, id) (or another instant column): stable under inserts, and every page costs one index
 // range scan however deep it is. The cursor is opaque to clients.

@@ -1,19 +1,13 @@
 import type { Router } from 'express';
 import type { DataSource } from 'typeorm';
-import { z } from '../http/zod';
-import type { Ctx } from '../http/context';
+import { z } from '../shared/zod';
 import { route } from '../http/route';
-import { IdParams } from '../http/schemas';
-import { findReadable } from '../auth/scope';
+import { IdParams } from '../shared/schemas';
 import { history, HistoryJson } from '../audit/history';
 import { Coupon } from './coupon.entity';
-import { couponJson, CouponJson } from './coupon-json';
-import { couponLedger, listCoupons, streamLedgerCsv } from './wallet';
+import { CouponJson } from './coupon-json';
+import { couponLedger, getCoupon, ledgerCsv, listCoupons } from './wallet';
 import { CouponPage, LedgerPage, LedgerQuery, WalletQuery } from './wallet.schema';
-
-async function getCoupon(ctx: Ctx, id: string) {
-  return couponJson(await findReadable(ctx, ctx.ds.manager, Coupon, 'Coupon', id));
-}
 
 export function couponRoutes(r: Router, ds: DataSource): void {
   route(r, ds, {
@@ -29,7 +23,7 @@ export function couponRoutes(r: Router, ds: DataSource): void {
   route(r, ds, {
     method: 'get', path: '/v1/coupons/:id/ledger.csv', tags: ['Coupons'], errors: [404], produces: 'text/csv',
     summary: 'The ledger as a CSV download (R25)', params: IdParams, response: z.string(),
-    handler: (ctx, { params }, res) => streamLedgerCsv(ctx, params.id, res),
+    handler: (ctx, { params }) => ledgerCsv(ctx, params.id),
   });
   route(r, ds, {
     method: 'get', path: '/v1/coupons/:id', tags: ['Coupons'], summary: 'One coupon (its account, or the issuing partner)', errors: [404],

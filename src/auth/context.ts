@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
-import type { Actor, SessionRef } from '../auth/actor';
-import type { AppAbility } from '../auth/abilities';
-import type { TokenRow } from '../auth/authenticate';
+import type { Actor, SessionRef } from './actor';
+import type { AppAbility } from './abilities';
+import type { TokenRow } from './authenticate';
 
 /** What every service call receives: who acts, what they may do, where to log, the database. */
 export interface Ctx {
