@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs node_modules from package-lock.json, skipping the work when they already match it.
-# `npm install` rather than `npm ci`: npm 11's ci refuses this lock file over optional
-# platform packages of msgpackr-extract that were never published; install honours the same lock.
+# Installs node_modules exactly as package-lock.json says (npm ci), skipping the work when they
+# already match it. The lock lists every optional platform package of msgpackr-extract 3.0.7, so
+# npm 10 and 11 both accept it; the Dockerfile runs the same npm ci.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
@@ -12,5 +12,5 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
 fi
 echo "[deps] installing" >&2
-npm install --no-audit --no-fund --loglevel=error
+npm ci --no-audit --no-fund --loglevel=error
 echo "$want" >"$stamp"
