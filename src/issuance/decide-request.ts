@@ -3,36 +3,10 @@ import type { Ctx } from '../auth/context';
 import { conflict } from '../shared/errors';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction } from '../db/tx';
-import { recordAudit } from '../audit/record-audit';
 import type { Action } from '../auth/abilities';
-import type { Actor } from '../auth/actor';
-import { IssuanceRequest, type RequestStatus } from './issuance-request.entity';
+import { IssuanceRequest } from './issuance-request.entity';
 import { requestJson } from './issuance.schema';
-import { releaseReservations } from './release-reservations';
-import { enqueueJob } from '../jobs/outbox';
-
-/** A state change of a request with its audit row; reservations are released when it ends unissued. */
-export async function transition(
-  em: EntityManager,
-  actor: Actor | null,
-  r: IssuanceRequest,
-  to: RequestStatus,
-  reason: string | null,
-  extra: Record<string, unknown> = {},
-): Promise<void> {
-  await em.getRepository(IssuanceRequest).update({ tenantId: r.tenantId, id: r.id }, { status: to, updatedAt: () => 'now()', ...extra });
-  await recordAudit(em, actor, [{ tenantId: r.tenantId, objectType: 'issuance_request', objectId: r.id, action: to, from: r.status, to, reason }]);
-  if (to === 'rejected' || to === 'cancelled' || to === 'expired') await releaseReservations(em, r, null);
-}
-
-/**
- * After approval: coupons to named accounts are issued by the `issuance.issue` job; an offline
- * request (R31) waits for its partner to generate the codes, which are shown once, in that answer.
- */
-export async function startIssuing(em: EntityManager, r: IssuanceRequest): Promise<void> {
-  if (r.kind === 'activation_codes') return;
-  await enqueueJob(em, 'issuance.issue', r.id, { tenantId: r.tenantId, requestId: r.id }, { tenantId: r.tenantId });
-}
+import { moveRequest } from './request-state';
 
 async function decide(ctx: Ctx, id: string, action: Action, work: (em: EntityManager, r: IssuanceRequest) => Promise<void>) {
   return inTransaction(ctx.ds, async (em) => {
@@ -43,32 +17,30 @@ async function decide(ctx: Ctx, id: string, action: Action, work: (em: EntityMan
   });
 }
 
-function assertPending(r: IssuanceRequest): void {
-  if (r.status !== 'pending_approval') throw conflict(`the request is ${r.status}: a decision is final and only a pending request takes one`);
-  if (r.expiresAt && r.expiresAt <= new Date()) throw conflict('the approval window has passed');
+/** The table allows the decision only while pending; the window must also still be open (R9). */
+function assertWindowOpen(r: IssuanceRequest): void {
+  if (r.status === 'pending_approval' && r.expiresAt && r.expiresAt <= new Date()) throw conflict('the approval window has passed');
 }
 
 /** R2, R9: the partner's BD approves; issuance follows as a job (R31: or the partner generates the codes). */
 export function approveRequest(ctx: Ctx, id: string) {
   return decide(ctx, id, 'decide', async (em, r) => {
-    assertPending(r);
-    await transition(em, ctx.actor, r, 'approved', null, { decidedBy: ctx.actor.userId, decidedAt: () => 'now()' });
-    await startIssuing(em, r);
+    assertWindowOpen(r);
+    await moveRequest(em, ctx.actor, r, 'approved', { set: { decidedBy: ctx.actor.userId, decidedAt: () => 'now()' } });
   });
 }
 
 /** R9: rejected with a reason; nothing is issued and what was reserved comes back. */
 export function rejectRequest(ctx: Ctx, id: string, reason: string) {
   return decide(ctx, id, 'decide', async (em, r) => {
-    assertPending(r);
-    await transition(em, ctx.actor, r, 'rejected', reason, { decidedBy: ctx.actor.userId, decidedAt: () => 'now()', decisionReason: reason });
+    assertWindowOpen(r);
+    await moveRequest(em, ctx.actor, r, 'rejected', { reason, set: { decidedBy: ctx.actor.userId, decidedAt: () => 'now()', decisionReason: reason } });
   });
 }
 
 /** R9: the partner withdraws its request, only before a decision. */
 export function cancelRequest(ctx: Ctx, id: string) {
   return decide(ctx, id, 'cancel', async (em, r) => {
-    if (r.status !== 'pending_approval' && r.status !== 'submitted') throw conflict(`the request is ${r.status}: only a request awaiting a decision can be cancelled`);
-    await transition(em, ctx.actor, r, 'cancelled', 'cancelled by the partner');
+    await moveRequest(em, ctx.actor, r, 'cancelled', { reason: 'cancelled by the partner' });
   });
 }

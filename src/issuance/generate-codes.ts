@@ -8,7 +8,7 @@ import { inTransaction } from '../db/tx';
 import { config } from '../config';
 import { CouponTemplate } from '../templates/template.entity';
 import { IssuanceRequest } from './issuance-request.entity';
-import { transition } from './decide-request';
+import { moveRequest } from './request-state';
 import { formatCode, hashCode, newActivationCode } from './activation-code';
 import { GENERATE_CODES_SQL } from './generate-codes.sql';
 
@@ -31,7 +31,7 @@ export async function generateCodes(ctx: Ctx, requestId: string): Promise<CsvDow
     authorize(ctx, 'create', 'ActivationCode', r);
     if (r.kind !== 'activation_codes') throw new AppError(409, 'not_a_code_request', 'this request names accounts: the workers issue its coupons');
     if (r.status === 'issued') throw new AppError(409, 'codes_already_generated', 'the codes of this request were generated and shown once; they are not stored and cannot be shown again');
-    if (r.status !== 'approved') throw conflict(`the request is ${r.status}: codes are generated once it is approved`);
+    if (r.status !== 'approved') throw conflict(`the request is ${r.status}: codes are generated once it is approved`, { code: 'invalid_transition', from: r.status, to: 'issued' });
     const t = await em.getRepository(CouponTemplate).findOneByOrFail({ tenantId: r.tenantId, id: r.templateId });
     if (t.validityKind === 'fixed' && t.validUntil! <= new Date()) throw conflict('the template\'s validity window has ended');
 
@@ -42,7 +42,7 @@ export async function generateCodes(ctx: Ctx, requestId: string): Promise<CsvDow
       r.tenantId, r.id, ids, codes.map((c) => hashCode(c, secret)), ctx.actor.userId,
     ]);
     if (made.n !== codes.length) throw new Error(`generated ${made.n} of ${codes.length} coupons`);
-    await transition(em, ctx.actor, r, 'issued', `${made.n} activation codes generated`, { issuedCount: made.n });
+    await moveRequest(em, ctx.actor, r, 'issued', { reason: `${made.n} activation codes generated`, set: { issuedCount: made.n } });
     return {
       codes: codes.map((code, i) => ({ code, couponId: ids[i] })),
       faceValue: r.faceValue.toString(),

@@ -1,11 +1,9 @@
 import type { ChunkedHandler, Handler } from '../jobs/run-job';
-import { enqueueJob } from '../jobs/outbox';
 import { config } from '../config';
 import { inTransaction } from '../db/tx';
 import { failpoint } from '../shared/failpoints';
 import { IssuanceRequest } from './issuance-request.entity';
-import { startIssuing, transition } from './decide-request';
-import { releaseReservations } from './release-reservations';
+import { moveRequest } from './request-state';
 import { ISSUE_CHUNK_SQL } from './issue-chunk.sql';
 
 /**
@@ -17,11 +15,9 @@ export const routeRequest: Handler<'issuance.route'> = async ({ tenantId, reques
   if (!r || r.status !== 'submitted') return; // cancelled meanwhile, or routed already
   if (r.costBearer === 'vendor') {
     const expiresAt = new Date(Date.now() + config().APPROVAL_WINDOW_SECONDS * 1000);
-    await transition(em, null, r, 'pending_approval', 'vendor-borne: waits for the BD', { expiresAt });
-    await enqueueJob(em, 'issuance.expire', requestId, { tenantId, requestId }, { tenantId, runAt: expiresAt });
+    await moveRequest(em, null, r, 'pending_approval', { reason: 'vendor-borne: waits for the BD', expiresAt });
   } else {
-    await transition(em, null, r, 'approved', 'partner-borne: approved automatically');
-    await startIssuing(em, r);
+    await moveRequest(em, null, r, 'approved', { reason: 'partner-borne: approved automatically' });
   }
 };
 
@@ -29,7 +25,7 @@ export const routeRequest: Handler<'issuance.route'> = async ({ tenantId, reques
 export const expireRequest: Handler<'issuance.expire'> = async ({ tenantId, requestId }, { em }) => {
   const r = await em.getRepository(IssuanceRequest).findOne({ where: { tenantId, id: requestId }, lock: { mode: 'pessimistic_write' } });
   if (!r || r.status !== 'pending_approval' || (r.expiresAt && r.expiresAt > new Date())) return;
-  await transition(em, null, r, 'expired', 'no decision within the approval window');
+  await moveRequest(em, null, r, 'expired', { reason: 'no decision within the approval window' });
 };
 
 /**
@@ -43,7 +39,7 @@ export const issueRequest: ChunkedHandler<'issuance.issue'> = async ({ tenantId,
   // approved -> issuing is a state change like any other: audited (R11), under the request's lock.
   await inTransaction(ds, async (em) => {
     const r = await em.getRepository(IssuanceRequest).findOne({ where: { tenantId, id: requestId }, lock: { mode: 'pessimistic_write' } });
-    if (r?.status === 'approved') await transition(em, null, r, 'issuing', 'issuance started');
+    if (r?.status === 'approved') await moveRequest(em, null, r, 'issuing', { reason: 'issuance started' });
   });
   const chunk = config().ISSUANCE_CHUNK;
   let after = '00000000-0000-0000-0000-000000000000';
@@ -73,9 +69,13 @@ export const issueRequest: ChunkedHandler<'issuance.issue'> = async ({ tenantId,
     await em.query(`UPDATE issuance_requests SET issued_count = $3, failed_count = $4 WHERE tenant_id = $1 AND id = $2`, [
       tenantId, requestId, facts.issued, facts.failed,
     ]);
-    if (failed.length) await releaseReservations(em, r, failed.map((f) => f.account_id));
-    const to = failed.length ? 'issued_with_failures' : 'issued';
-    await transition(em, null, r, to, failed.length ? `${failed.length} of ${r.totalAccounts} accounts failed` : null);
+    if (failed.length) {
+      await moveRequest(em, null, r, 'issued_with_failures', {
+        reason: `${failed.length} of ${r.totalAccounts} accounts failed`, failedAccountIds: failed.map((f) => f.account_id),
+      });
+    } else {
+      await moveRequest(em, null, r, 'issued');
+    }
     await complete(em);
     log.info({ issued: r.totalAccounts - failed.length, failed: failed.length }, 'request issued');
   });
