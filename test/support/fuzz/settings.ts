@@ -33,7 +33,7 @@ export function fuzzSettings(env: NodeJS.ProcessEnv = process.env): FuzzSettings
     only: env.FUZZ_ONLY ? env.FUZZ_ONLY.split(',').map((s) => s.trim()) : undefined,
     collect: env.FUZZ_ALL === '1',
     shrinkFirst: long ? 10 : 3,
-    timeoutMs: long ? 0 : 120_000,
+    timeoutMs: long || env.FUZZ_RUNS ? 0 : 120_000,
     announce: long || !!env.FUZZ_SEED || !!env.FUZZ_RUNS,
   };
 }
