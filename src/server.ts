@@ -3,6 +3,7 @@ import { config } from './config';
 import { logger } from './logger';
 import { createDataSource } from './db/data-source';
 import { createApp } from './app';
+import { answerClientErrors } from './http/client-errors';
 import { openQueues, redisConnection, redisReady } from './jobs/queues';
 import { ensureBootstrapAdmin } from './tenancy/bootstrap-admin';
 import { exitOnConfigError } from './shared/exit-on-config-error';
@@ -19,11 +20,13 @@ async function main(): Promise<void> {
   }
   const queues = openQueues(redis, cfg.QUEUE_PREFIX);
   const app = createApp({ ds, redis, queues: [...queues.values()] });
-  const server: Server = app.listen(cfg.PORT, cfg.HOST, () => {
-    const addr = server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : cfg.PORT;
-    logger.info({ url: `http://${cfg.HOST}:${port}` }, 'api listening');
-  });
+  const server: Server = answerClientErrors(
+    app.listen(cfg.PORT, cfg.HOST, () => {
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : cfg.PORT;
+      logger.info({ url: `http://${cfg.HOST}:${port}` }, 'api listening');
+    }),
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -59,17 +59,28 @@ const ERROR_TEXT: Record<number, string> = {
 };
 
 /**
- * Where a NUL character hides in `value` (a string, or a key or string anywhere inside), or null.
- * PostgreSQL text cannot hold one, and no field of this API has a use for it: it is refused as
- * input, with the field named, before any schema or statement sees it.
+ * Text no field of this API can take: a NUL character (PostgreSQL text cannot hold one) or a lone
+ * UTF-16 surrogate (not a character at all: it would be stored as U+FFFD without a word).
  */
-function nulAt(value: unknown, at: string, depth = 0): string | null {
-  if (typeof value === 'string') return value.includes('\0') ? at : null;
+const LONE_SURROGATE = /\p{Cs}/u; // with the u flag a surrogate pair is one code point, so only a lone half matches
+const badText = (s: string): 'nul_character' | 'invalid_unicode' | null => (s.includes('\0') ? 'nul_character' : LONE_SURROGATE.test(s) ? 'invalid_unicode' : null);
+const BAD_TEXT = { nul_character: 'text may not contain a NUL character', invalid_unicode: 'text must be well-formed Unicode (no lone surrogates)' };
+
+/**
+ * Where such text hides in `value` (a string, or a key or string anywhere inside), or null: it is
+ * refused as input, with the field named, before any schema or statement sees it.
+ */
+function badTextAt(value: unknown, at: string, depth = 0): { at: string; code: keyof typeof BAD_TEXT } | null {
+  if (typeof value === 'string') {
+    const code = badText(value);
+    return code ? { at, code } : null;
+  }
   if (typeof value !== 'object' || value === null || depth > 64) return null;
   for (const [k, v] of Object.entries(value)) {
     const here = `${at}.${k}`;
-    if (k.includes('\0')) return here;
-    const found = nulAt(v, here, depth + 1);
+    const code = badText(k);
+    if (code) return { at: here, code };
+    const found = badTextAt(v, here, depth + 1);
     if (found) return found;
   }
   return null;
@@ -78,8 +89,8 @@ function nulAt(value: unknown, at: string, depth = 0): string | null {
 const isEmptyObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0;
 
 function parse<S extends ZodType>(schema: S | undefined, value: unknown, where: 'body' | 'query' | 'params' | 'headers'): unknown {
-  const nul = nulAt(value, where);
-  if (nul) throw new AppError(400, 'validation_failed', `invalid ${where}: ${nul}`, [{ field: nul, code: 'nul_character', message: 'text may not contain a NUL character' }]);
+  const bad = badTextAt(value, where);
+  if (bad) throw new AppError(400, 'validation_failed', `invalid ${where}: ${bad.at}`, [{ field: bad.at, code: bad.code, message: BAD_TEXT[bad.code] }]);
   if (!schema) {
     // A route without a body schema takes no body: anything sent but {} is an unknown field ([] too).
     if (where === 'body' && value !== undefined && !isEmptyObject(value)) {

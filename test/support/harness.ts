@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { createDataSource } from '../../src/db/data-source';
 import { createApp } from '../../src/app';
+import { answerClientErrors } from '../../src/http/client-errors';
 import { redisConnection, redisReady } from '../../src/jobs/queues';
 
 /** One migrated test database and one real HTTP server for the whole run (see setup/root-hooks.ts). */
@@ -23,7 +24,7 @@ export async function startHarness(): Promise<void> {
   await ds.runMigrations({ transaction: 'each' });
   const redis = redisConnection(requireEnv('REDIS_URL'), { forWorker: false });
   await redisReady(redis);
-  const server = createApp({ ds, redis }).listen(0, '127.0.0.1');
+  const server = answerClientErrors(createApp({ ds, redis }).listen(0, '127.0.0.1'));
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
   Object.assign(harness, { ds, redis, server, baseUrl: `http://127.0.0.1:${port}` });

@@ -6,7 +6,7 @@ import { route } from '../../http/route';
 import { changePassword } from './change-password';
 import { currentSession, signOut } from './session-admin';
 import { clearSessionCookie, sessionCookieOf, setSessionCookie } from './session-cookie';
-import { ChangePasswordBody, JsonContentType, SessionJson, SignInBody } from './session.schema';
+import { ChangePasswordBody, SessionJson, SignInBody } from './session.schema';
 import { signIn } from './sign-in';
 import { signInLimits } from './sign-in-limits';
 
@@ -22,7 +22,7 @@ export function sessionRoutes(routers: { open: Router; v1: Router }, ds: DataSou
   route(routers.open, ds, {
     method: 'post', path: '/v1/session', tags, status: 201, errors: [429, 503], public: true,
     summary: 'Sign in with email and password: sets the cc_session cookie and answers the CSRF token. Every refusal is the same 401 invalid_credentials; failed attempts are limited per email and client address, and per address (429)',
-    body: SignInBody, headers: JsonContentType, response: SessionJson,
+    body: SignInBody, response: SessionJson, // JSON only, as every body (415 otherwise): a cross-site form cannot send it (login CSRF)
     handler: async (ctx, { body }, res) => {
       const req = res.req;
       const session = await signIn(ctx, limits, {

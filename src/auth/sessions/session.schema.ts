@@ -5,11 +5,6 @@ import { GivenPassword, NewPassword } from './passwords';
 
 export const SignInBody = z.strictObject({ email: Email, password: GivenPassword }).openapi('SignIn');
 
-// A browser form cannot send this content type across sites without CORS, so nobody can sign a
-// visitor in to someone else's account from another site (login CSRF).
-export const JsonContentType = z.object({
-  'content-type': z.string().regex(/^application\/json\s*(;|$)/i, 'must be application/json'),
-});
 
 export const SessionJson = z
   .object({
