@@ -8,8 +8,8 @@ import { ApiError } from '../api';
 import { formatMoney, MoneyInputError, parseMoneyInput } from '../money';
 import { formatDateTime } from '../time';
 import { usePay, useProducts, useQuote, useUsableCoupons } from './billing-api';
-import { SCENARIOS, type CheckoutBody, type Order, type Product, type Quote, type Scenario } from './billing-types';
-import { couponName, productsText, SCENARIO_LABEL } from './coupon-text';
+import type { CheckoutBody, Order, Product, Quote, Scenario } from '../api-types';
+import { couponName, productsText, SCENARIO_LABEL, SCENARIOS } from './coupon-text';
 
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'CNY', 'JPY'];
 

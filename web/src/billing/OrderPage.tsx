@@ -7,7 +7,7 @@ import { Money } from '../components/Money';
 import { DateTime } from '../components/DateTime';
 import { Table } from '../components/Table';
 import { useOrder, useProducts, useRefund, useRefundQuote, useRequestRefund } from './billing-api';
-import type { Order, RefundTerms } from './billing-types';
+import type { Order, RefundTerms } from '../api-types';
 import { SCENARIO_LABEL } from './coupon-text';
 import { ORDER_STATUS } from './OrdersPage';
 

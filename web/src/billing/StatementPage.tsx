@@ -9,7 +9,7 @@ import { DateTime } from '../components/DateTime';
 import { Table } from '../components/Table';
 import { useMe } from '../session';
 import { statementCsvHref, useCouponNames, useOverdueBills, useProducts, useStatement } from './billing-api';
-import type { StatementLine, StatementRefund } from './billing-types';
+import type { StatementLine, StatementRefund } from './statement-types';
 import { couponName } from './coupon-text';
 
 type Period = 'daily' | 'monthly';

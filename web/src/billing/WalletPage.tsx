@@ -6,9 +6,10 @@ import { EmptyState } from '../components/EmptyState';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Money } from '../components/Money';
 import { Table } from '../components/Table';
+import { ShowMore } from '../components/ShowMore';
 import { useProducts, useWallet, type WalletFilters } from './billing-api';
-import { COUPON_STATUSES, type Coupon, type CouponStatus } from './billing-types';
-import { couponName, couponRules, STATUS_LABEL, validityText } from './coupon-text';
+import type { Coupon, CouponStatus } from '../api-types';
+import { COUPON_STATUSES, couponName, couponRules, STATUS_LABEL, validityText } from './coupon-text';
 import { CouponStatusBadge } from './CouponStatusBadge';
 
 /** A date typed in the filter (local day) -> the instant its day starts: "expiring before that day". */
@@ -29,7 +30,7 @@ export function WalletPage() {
   const wallet = useWallet(filters);
   const products = useProducts();
   const names = useMemo(() => new Map((products.data ?? []).map((p) => [p.code, p.name])), [products.data]);
-  const coupons = wallet.data?.pages.flatMap((p) => p.items) ?? [];
+  const coupons = wallet.data?.items ?? [];
 
   return (
     <Page title="Coupon wallet" description="Your account's coupons: what is left on each, until when, and what it pays for.">
@@ -102,11 +103,7 @@ export function WalletPage() {
           ]}
         />
       ) : null}
-      {wallet.hasNextPage ? (
-        <button type="button" className="button button-secondary" disabled={wallet.isFetchingNextPage} onClick={() => void wallet.fetchNextPage()}>
-          {wallet.isFetchingNextPage ? 'Loading…' : 'Show more coupons'}
-        </button>
-      ) : null}
+      <ShowMore list={wallet} label="Show more coupons" />
     </Page>
   );
 }

@@ -6,6 +6,7 @@ import { EmptyState } from '../components/EmptyState';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Table } from '../components/Table';
 import { DateTime } from '../components/DateTime';
+import { ShowMore } from '../components/ShowMore';
 import { statementCsv, useAccounts } from './portal-api';
 import { monthOf } from './labels';
 
@@ -18,7 +19,7 @@ export function AccountsPage() {
   const deferredQ = useDeferredValue(q);
   const accounts = useAccounts(deferredQ, kind);
   const ids = { q: useId(), kind: useId() };
-  const rows = accounts.data?.pages.flatMap((p) => p.items) ?? [];
+  const rows = accounts.data?.items ?? [];
   const month = monthOf(0);
   const setParam = (k: string, v: string) =>
     setParams(
@@ -70,11 +71,7 @@ export function AccountsPage() {
           ]}
         />
       ) : null}
-      {accounts.hasNextPage ? (
-        <button type="button" className="button button-secondary" disabled={accounts.isFetchingNextPage} onClick={() => void accounts.fetchNextPage()}>
-          {accounts.isFetchingNextPage ? 'Loading…' : 'Show more'}
-        </button>
-      ) : null}
+      <ShowMore list={accounts} />
     </Page>
   );
 }

@@ -8,10 +8,11 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Money } from '../components/Money';
+import { ShowMore } from '../components/ShowMore';
 import { formatMoney } from '../money';
 import { useAccounts, useSubmitRequest, useTemplates } from './portal-api';
 import { COST_BEARER, totalFaceValue, validityText } from './labels';
-import type { Account } from './portal-types';
+import type { Account } from '../api-types';
 
 /**
  * Issue a template to chosen subaccounts (R5-R9): pick a template, search and tick accounts (the
@@ -35,9 +36,9 @@ export function IssuePage() {
   const errorRef = useRef<HTMLDivElement>(null);
   const ids = { template: useId(), search: useId(), all: useId(), count: useId() };
 
-  const templateList = templates.data?.pages.flatMap((p) => p.items) ?? [];
+  const templateList = templates.data?.items ?? [];
   const template = templateList.find((t) => t.id === templateId);
-  const visible: Account[] = accounts.data?.pages.flatMap((p) => p.items) ?? [];
+  const visible: Account[] = accounts.data?.items ?? [];
   // A deactivated account cannot receive a coupon (the API refuses the whole request): its box is
   // disabled and "select all" leaves it out. One ticked while still active (and shown deactivated
   // since) can only be unticked.
@@ -196,11 +197,7 @@ export function IssuePage() {
                   </li>
                 ))}
               </ul>
-              {accounts.hasNextPage ? (
-                <button type="button" className="button button-secondary" disabled={accounts.isFetchingNextPage} onClick={() => void accounts.fetchNextPage()}>
-                  {accounts.isFetchingNextPage ? 'Loading…' : 'Show more subaccounts'}
-                </button>
-              ) : null}
+              <ShowMore list={accounts} label="Show more subaccounts" />
             </>
           ) : null}
           {problems.accounts ? <p className="field-error">{problems.accounts}</p> : null}

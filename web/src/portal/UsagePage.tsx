@@ -10,7 +10,7 @@ import { formatMoney } from '../money';
 import { useMe } from '../session';
 import { couponReportCsv, useAccounts, useDeductions } from './portal-api';
 import { monthOf } from './labels';
-import type { DeductionRow } from './portal-types';
+import type { DeductionRow } from '../api-types';
 
 const RANGES = [3, 6, 12] as const;
 
@@ -65,7 +65,7 @@ export function UsagePage() {
           <label htmlFor={ids.account}>Subaccount</label>
           <select id={ids.account} value={accountId} onChange={(e) => setAccountId(e.target.value)}>
             <option value="">All subaccounts</option>
-            {(accounts.data?.pages.flatMap((p) => p.items) ?? []).map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+            {(accounts.data?.items ?? []).map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
           </select>
         </div>
         {currencies.length > 1 ? (
