@@ -4,6 +4,7 @@ import { Page } from '../components/Page';
 import { Loading } from '../components/Loading';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Money } from '../components/Money';
+import { Field } from '../components/Field';
 import { ApiError } from '../api';
 import { formatMoney, MoneyInputError, parseMoneyInput } from '../money';
 import { formatDateTime } from '../time';
@@ -208,18 +209,20 @@ export function CheckoutPage() {
         <>
           <form className="form checkout-form" onSubmit={getQuote} noValidate aria-label="Order">
             <div className="checkout-row">
-              <div className="field">
-                <label htmlFor={ids.currency}>Currency</label>
-                <select id={ids.currency} value={currency} onChange={(e) => change({ type: 'terms', patch: { currency: e.target.value } })}>
-                  {CURRENCIES.map((c) => <option key={c} value={c}>{c}</option>)}
-                </select>
-              </div>
-              <div className="field">
-                <label htmlFor={ids.scenario}>Transaction type</label>
-                <select id={ids.scenario} value={scenario} onChange={(e) => change({ type: 'terms', patch: { scenario: e.target.value as Scenario } })}>
-                  {SCENARIOS.map((s) => <option key={s} value={s}>{SCENARIO_LABEL[s]}</option>)}
-                </select>
-              </div>
+              <Field id={ids.currency} label="Currency">
+                {(aria) => (
+                  <select {...aria} value={currency} onChange={(e) => change({ type: 'terms', patch: { currency: e.target.value } })}>
+                    {CURRENCIES.map((c) => <option key={c} value={c}>{c}</option>)}
+                  </select>
+                )}
+              </Field>
+              <Field id={ids.scenario} label="Transaction type">
+                {(aria) => (
+                  <select {...aria} value={scenario} onChange={(e) => change({ type: 'terms', patch: { scenario: e.target.value as Scenario } })}>
+                    {SCENARIOS.map((s) => <option key={s} value={s}>{SCENARIO_LABEL[s]}</option>)}
+                  </select>
+                )}
+              </Field>
             </div>
             <fieldset className="checkout-items">
               <legend>Items</legend>
@@ -367,27 +370,22 @@ function ItemFields({ index, item, currency, products, errors, onChange, onRemov
 }) {
   const id = (f: string) => `checkout-${f}-${item.key}`;
   const n = index + 1;
-  const described = (f: keyof ItemErrors) => (errors?.[f] ? { 'aria-invalid': true, 'aria-describedby': `${id(f === 'productCode' ? 'product' : f)}-error` } : {});
   return (
     <div className="checkout-item" role="group" aria-label={`Item ${n}`}>
-      <div className="field">
-        <label htmlFor={id('product')}>Product (item {n})</label>
-        <select id={id('product')} value={item.productCode} onChange={(e) => onChange({ productCode: e.target.value })} {...described('productCode')}>
-          <option value="">Choose a product</option>
-          {products.map((p) => <option key={p.code} value={p.code}>{p.name}</option>)}
-        </select>
-        {errors?.productCode ? <p id={`${id('product')}-error`} className="field-error">{errors.productCode}</p> : null}
-      </div>
-      <div className="field">
-        <label htmlFor={id('amount')}>Amount in {currency} (item {n})</label>
-        <input id={id('amount')} inputMode="decimal" autoComplete="off" value={item.amount} onChange={(e) => onChange({ amount: e.target.value })} {...described('amount')} />
-        {errors?.amount ? <p id={`${id('amount')}-error`} className="field-error">{errors.amount}</p> : null}
-      </div>
-      <div className="field">
-        <label htmlFor={id('months')}>Duration in months (item {n})</label>
-        <input id={id('months')} inputMode="numeric" autoComplete="off" value={item.months} onChange={(e) => onChange({ months: e.target.value })} {...described('months')} />
-        {errors?.months ? <p id={`${id('months')}-error`} className="field-error">{errors.months}</p> : null}
-      </div>
+      <Field id={id('product')} label={`Product (item ${n})`} error={errors?.productCode}>
+        {(aria) => (
+          <select {...aria} value={item.productCode} onChange={(e) => onChange({ productCode: e.target.value })}>
+            <option value="">Choose a product</option>
+            {products.map((p) => <option key={p.code} value={p.code}>{p.name}</option>)}
+          </select>
+        )}
+      </Field>
+      <Field id={id('amount')} label={`Amount in ${currency} (item ${n})`} error={errors?.amount}>
+        {(aria) => <input {...aria} inputMode="decimal" autoComplete="off" value={item.amount} onChange={(e) => onChange({ amount: e.target.value })} />}
+      </Field>
+      <Field id={id('months')} label={`Duration in months (item ${n})`} error={errors?.months}>
+        {(aria) => <input {...aria} inputMode="numeric" autoComplete="off" value={item.months} onChange={(e) => onChange({ months: e.target.value })} />}
+      </Field>
       {onRemove ? (
         <button type="button" className="button button-secondary" onClick={onRemove}>
           Remove item {n}

@@ -7,6 +7,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { Table } from '../components/Table';
 import { DateTime } from '../components/DateTime';
 import { ShowMore } from '../components/ShowMore';
+import { Field } from '../components/Field';
 import { statementCsv, useAccounts } from './portal-api';
 import { monthOf } from './labels';
 
@@ -34,18 +35,18 @@ export function AccountsPage() {
   return (
     <Page title="Subaccounts" description={<p>Your customers' billing accounts, and your resellers' own accounts.</p>}>
       <form className="filters filters-row" role="search" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor={ids.q}>Name contains</label>
-          <input id={ids.q} type="search" value={q} onChange={(e) => setParam('q', e.target.value)} autoComplete="off" />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.kind}>Kind</label>
-          <select id={ids.kind} value={kind} onChange={(e) => setParam('kind', e.target.value)}>
-            <option value="">All kinds</option>
-            <option value="customer">Customers</option>
-            <option value="reseller">Resellers</option>
-          </select>
-        </div>
+        <Field id={ids.q} label="Name contains">
+          {(aria) => <input {...aria} type="search" value={q} onChange={(e) => setParam('q', e.target.value)} autoComplete="off" />}
+        </Field>
+        <Field id={ids.kind} label="Kind">
+          {(aria) => (
+            <select {...aria} value={kind} onChange={(e) => setParam('kind', e.target.value)}>
+              <option value="">All kinds</option>
+              <option value="customer">Customers</option>
+              <option value="reseller">Resellers</option>
+            </select>
+          )}
+        </Field>
       </form>
       {accounts.isPending ? <Loading label="Loading subaccounts…" /> : null}
       {accounts.error ? <ErrorMessage error={accounts.error} title="Subaccounts could not be loaded" /> : null}

@@ -111,41 +111,40 @@ export function IssuePage() {
   return (
     <Page title="Issue coupons" description={<p>Issue one template to many of your subaccounts at once.</p>}>
       <form className="form issue-form" noValidate onSubmit={onSubmit} aria-describedby={ids.count}>
-        <div className="field">
-          <label htmlFor={ids.template}>Template</label>
-          {templates.isPending ? <Loading label="Loading templates…" /> : null}
-          {templates.error ? <ErrorMessage error={templates.error} title="Templates could not be loaded" /> : null}
-          <select
-            id={ids.template}
-            value={templateId}
-            onChange={(e) => setTemplateId(e.target.value)}
-            aria-invalid={problems.template ? true : undefined}
-            aria-describedby={problems.template ? `${ids.template}-error` : `${ids.template}-help`}
-          >
-            <option value="">Choose a template…</option>
-            {templateList.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name} ({formatMoney(t.faceValue, t.currency)}, {t.costBearer}-borne)
-              </option>
-            ))}
-          </select>
-          {problems.template ? (
-            <p className="field-error" id={`${ids.template}-error`}>{problems.template}</p>
-          ) : (
-            <p className="field-help" id={`${ids.template}-help`}>
-              {template ? (
-                <>
-                  <Money minor={template.faceValue} currency={template.currency} /> each · {COST_BEARER[template.costBearer]} ·{' '}
-                  {validityText(template.validity)}
-                </>
-              ) : templates.data && templateList.length === 0 ? (
-                <>No active template yet: <Link to="/portal/templates/new">create one</Link>.</>
-              ) : (
-                'Only active templates can be issued.'
-              )}
-            </p>
+        <Field
+          id={ids.template}
+          label="Template"
+          error={problems.template}
+          status={
+            <>
+              {templates.isPending ? <Loading label="Loading templates…" /> : null}
+              {templates.error ? <ErrorMessage error={templates.error} title="Templates could not be loaded" /> : null}
+            </>
+          }
+          help={
+            problems.template ? undefined : template ? (
+              <>
+                <Money minor={template.faceValue} currency={template.currency} /> each · {COST_BEARER[template.costBearer]} ·{' '}
+                {validityText(template.validity)}
+              </>
+            ) : templates.data && templateList.length === 0 ? (
+              <>No active template yet: <Link to="/portal/templates/new">create one</Link>.</>
+            ) : (
+              'Only active templates can be issued.'
+            )
+          }
+        >
+          {(aria) => (
+            <select {...aria} value={templateId} onChange={(e) => setTemplateId(e.target.value)}>
+              <option value="">Choose a template…</option>
+              {templateList.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name} ({formatMoney(t.faceValue, t.currency)}, {t.costBearer}-borne)
+                </option>
+              ))}
+            </select>
           )}
-        </div>
+        </Field>
 
         <fieldset className="account-picker">
           <legend>Subaccounts</legend>
