@@ -14,7 +14,7 @@ const moneyAndTestRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.local/**', 'dist/**', 'web/dist/**', 'test-artifacts/**'] },
+  { ignores: ['node_modules/**', '.local/**', 'dist/**', 'web/dist/**', 'web/src/generated/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds the web app (web/ -> web/dist, served by the API at /), skipping the work when web/dist was
 # built from exactly these sources: the stamp hashes every file under web/ (but web/dist), the
-# manifests and lock file, and the Node version. Run after scripts/install-deps.sh.
+# manifests and lock file, and the Node version. The API types (web/src/generated/, from the
+# server's OpenAPI document, so from src/) are generated first, every time, so the stamp covers
+# the API the app was built against. Run after scripts/install-deps.sh.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
+npm run --silent web:types >/dev/null
 stamp=web/dist/.build-stamp
 want="$( {
   node --version

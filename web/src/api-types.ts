@@ -1,123 +1,57 @@
-// The shapes of the /v1 answers the web app reads, written from the OpenAPI document (/openapi.json,
-// built from the zod schemas in src/**/**.schema.ts and *.routes.ts). Amounts are strings of integer
-// minor units; instants are ISO 8601 strings in UTC. Add a type here when a page starts reading a
-// new endpoint, and keep it to the fields the page uses.
-import type { Role } from './roles';
+// The shapes of the /v1 answers the web app reads, by name. Every one is taken from the types
+// generated from the server's OpenAPI document (npm run web:types: src/ -> /openapi.json ->
+// generated/api-schema.d.ts), so a change to a zod schema in src/ reaches the pages at typecheck.
+// Write no shape by hand here: name the schema, or the part of one, that a page reads.
+import type { components } from './generated/api-schema';
 
+type Schemas = components['schemas'];
+
+/** A keyset page of a list route ({items, nextCursor}: AccountPage, CouponPage, OrderPage, ...). */
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  tenantId: string | null;
-  partnerId: string | null;
-  accountId: string | null;
-  status: 'active' | 'deactivated';
-}
-
+export type Role = Schemas['User']['role'];
+export type User = Schemas['User'];
 /** GET /v1/me, and the `user` of a web session. */
-export interface Me {
-  user: User;
-  scope: {
-    role: Role;
-    tenantId: string | null;
-    partnerId: string | null;
-    partnerTier: number | null;
-    accountId: string | null;
-    bdPartnerIds: string[];
-  };
-}
-
+export type Me = Schemas['Me'];
 /** POST/GET /v1/session. */
-export interface Session {
-  user: Me;
-  csrfToken: string;
-}
+export type Session = Schemas['Session'];
+export type Partner = Schemas['Partner'];
+// The document marks Account nullable (a route answers `AccountJson.nullable()`, and the nullable
+// copy took the component's name); a listed or fetched account is never null.
+export type Account = NonNullable<Schemas['Account']>;
+export type AuditEvent = Schemas['AuditEvent'];
+export type Product = Schemas['Product'];
 
-export type RequestStatus =
-  | 'submitted' | 'pending_approval' | 'approved' | 'issuing' | 'issued' | 'issued_with_failures' | 'rejected' | 'cancelled' | 'expired';
-
-export interface IssuanceRequest {
-  id: string;
-  tenantId: string;
-  partnerId: string;
-  templateId: string;
-  kind: 'accounts' | 'activation_codes';
-  costBearer: 'vendor' | 'partner';
-  currency: string;
-  faceValue: string;
-  totalAccounts: number;
-  totalFaceValue: string;
-  status: RequestStatus;
-  progress: { issued: number; failed: number; total: number };
-  submittedBy: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionReason: string | null;
-  expiresAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
+export type Template = Schemas['Template'];
+export type IssuanceRequest = Schemas['IssuanceRequest'];
+export type RequestStatus = IssuanceRequest['status'];
 /** GET /v1/approval-queue items. */
-export interface QueuedRequest extends IssuanceRequest {
-  ageSeconds: number;
-}
-
-export interface Template {
-  id: string;
-  partnerId: string;
-  name: string;
-  description: string;
-  currency: string;
-  faceValue: string;
-  costBearer: 'vendor' | 'partner';
-  issueLimit: 'once' | 'unlimited';
-  validity: { kind: 'fixed'; from: string; until: string } | { kind: 'relative'; days: number };
-  usage: 'one_time' | 'reusable';
-  productCodes: string[];
-  billingModes: string[];
-  scenarios: string[];
-  minSpend: string | null;
-  maxDurationMonths: number | null;
-  allowPromotional: boolean;
-  cap: { count: number | null; amount: string | null } | null;
-  status: 'active' | 'archived';
-}
-
-export interface PastDecision {
-  id: string;
-  status: RequestStatus;
-  currency: string;
-  totalFaceValue: string;
-  decidedAt: string;
-  reason: string | null;
-}
-
+export type QueuedRequest = Schemas['QueuedRequest'];
+/** GET /v1/approval-decisions items. */
+export type DecidedRequest = Schemas['DecidedRequest'];
 /** GET /v1/approval-queue/:id. */
-export interface ApprovalDetail {
-  request: QueuedRequest;
-  partner: { id: string; name: string };
-  template: Template;
-  pastDecisions: { approved: number; rejected: number; expired: number; recent: PastDecision[] };
-}
-
+export type ApprovalDetail = Schemas['ApprovalDetail'];
 /** GET /v1/issuance-requests/:id/items. */
-export interface IssuanceItem {
-  accountId: string;
-  accountName: string;
-  status: 'pending' | 'issued' | 'failed';
-  failureReason: string | null;
-  coupon: { id: string; status: string; faceValue: string; used: string; balance: string } | null;
-}
+export type IssuanceItem = Schemas['IssuanceItem'];
+/** GET /v1/partners/:id/coupon-deductions. */
+export type Deductions = Schemas['CouponDeductions'];
+export type DeductionRow = Deductions['items'][number];
 
-export interface Partner {
-  id: string;
-  name: string;
-  tier: number;
-}
+export type Coupon = Schemas['Coupon'];
+export type CouponStatus = Coupon['status'];
+export type LedgerPage = Schemas['LedgerPage'];
+export type LedgerEntry = Schemas['LedgerEntry'];
+/** POST /v1/checkout/quote's body (also the order's, with the chosen coupon). */
+export type CheckoutBody = Schemas['Checkout'];
+export type Scenario = CheckoutBody['scenario'];
+export type Quote = Schemas['Quote'];
+export type Order = Schemas['Order'];
+// Nullable in the document for the same reason as Account (a refund quote's terms may be null);
+// a refund's terms never are.
+export type RefundTerms = NonNullable<Schemas['RefundTerms']>;
+export type RefundQuote = Schemas['RefundQuote'];
+export type Refund = Omit<Schemas['Refund'], 'terms'> & { terms: RefundTerms };
+export type Bill = Schemas['Bill'];

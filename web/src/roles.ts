@@ -1,12 +1,8 @@
 // Which part of the web app each role works in. Framework-free (tested by test/web/roles.test.ts);
 // the router's guards (components/RequireArea.tsx) and the sign-in redirect both read it.
 
-export const ROLES = [
-  'platform_admin', 'bd',
-  'partner_admin', 'partner_operator', 'partner_viewer',
-  'account_owner', 'account_finance', 'account_member',
-] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from './api-types';
+export type { Role } from './api-types';
 
 /** The three views of the web app; a role that has none gets a page saying so. */
 export type Area = 'portal' | 'bd' | 'billing';
@@ -33,6 +29,9 @@ export const ROLE_LABEL: Record<Role, string> = {
   account_finance: 'Account finance',
   account_member: 'Account member',
 };
+
+/** Every role the API knows (User.role in its document): the labels above must name each one. */
+export const ROLES = Object.keys(ROLE_LABEL) as Role[];
 
 export function areaOf(role: Role): Area | null {
   for (const area of Object.keys(AREA_ROLES) as Area[]) if (AREA_ROLES[area].includes(role)) return area;

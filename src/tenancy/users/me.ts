@@ -2,13 +2,13 @@ import { z } from '../../shared/zod';
 import type { Ctx } from '../../auth/context';
 import { Id } from '../../shared/schemas';
 import { getUser } from './user-admin';
-import { UserJson } from './user.schema';
+import { RoleSchema, UserJson } from './user.schema';
 
 export const MeJson = z
   .object({
     user: UserJson,
     scope: z.object({
-      role: z.string(),
+      role: RoleSchema,
       tenantId: Id.nullable(),
       partnerId: Id.nullable(),
       partnerTier: z.number().int().nullable(),

@@ -3,6 +3,7 @@ import { ApiError } from '../api';
 import type { ApprovalDetail, IssuanceRequest } from '../api-types';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { Field } from '../components/Field';
 import { formatMoney } from '../money';
 import type { Decide } from './bd-api';
 
@@ -34,7 +35,7 @@ export function DecisionPanel({ detail, decide, confirming, setConfirming, reaso
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
-  const ids = { reason: useId(), reasonHelp: useId(), reasonError: useId() };
+  const ids = { reason: useId() };
   const total = formatMoney(request.totalFaceValue, request.currency);
   const what = request.kind === 'activation_codes' ? `${request.totalAccounts} activation codes` : `${request.totalAccounts} account${request.totalAccounts === 1 ? '' : 's'}`;
 
@@ -88,31 +89,29 @@ export function DecisionPanel({ detail, decide, confirming, setConfirming, reaso
       </div>
 
       <form className="form decision-reject" onSubmit={reject} noValidate>
-        <div className="field">
-          <label htmlFor={ids.reason}>Reason for rejecting</label>
-          <p id={ids.reasonHelp} className="field-help">
-            The partner sees it. Press <kbd>r</kbd> to come here.
-          </p>
-          <textarea
-            id={ids.reason}
-            ref={reasonRef}
-            name="reason"
-            rows={3}
-            maxLength={REASON_MAX}
-            value={reason}
-            onChange={(e) => {
-              setReason(e.target.value);
-              if (reasonError && e.target.value.trim()) setReasonError(null);
-            }}
-            aria-invalid={shownReasonError ? true : undefined}
-            aria-describedby={shownReasonError ? `${ids.reasonError} ${ids.reasonHelp}` : ids.reasonHelp}
-          />
-          {shownReasonError ? (
-            <p id={ids.reasonError} className="field-error" role="alert">
-              {shownReasonError}
-            </p>
-          ) : null}
-        </div>
+        <Field
+          id={ids.reason}
+          label="Reason for rejecting"
+          help={<>The partner sees it. Press <kbd>r</kbd> to come here.</>}
+          helpFirst
+          error={shownReasonError ?? undefined}
+          alert
+        >
+          {(aria) => (
+            <textarea
+              {...aria}
+              ref={reasonRef}
+              name="reason"
+              rows={3}
+              maxLength={REASON_MAX}
+              value={reason}
+              onChange={(e) => {
+                setReason(e.target.value);
+                if (reasonError && e.target.value.trim()) setReasonError(null);
+              }}
+            />
+          )}
+        </Field>
         <button type="submit" className="button button-danger" disabled={decide.isPending}>
           Reject request
         </button>

@@ -8,6 +8,7 @@ import { Table } from '../components/Table';
 import { Money } from '../components/Money';
 import { DateTime } from '../components/DateTime';
 import { StatusBadge } from '../components/StatusBadge';
+import { ShowMore } from '../components/ShowMore';
 import { useMyDecisions, type Outcome } from './bd-api';
 
 const OUTCOMES: { value: Outcome | ''; label: string }[] = [
@@ -22,7 +23,7 @@ export function DecisionsPage() {
   const raw = params.get('outcome');
   const outcome: Outcome | undefined = raw === 'approved' || raw === 'rejected' ? raw : undefined;
   const decisions = useMyDecisions(outcome);
-  const rows = decisions.data?.pages.flatMap((p) => p.items) ?? [];
+  const rows = decisions.data?.items ?? [];
 
   return (
     <Page title="My decisions" description={<p>Requests you approved or rejected, newest first, with what became of them.</p>}>
@@ -50,11 +51,7 @@ export function DecisionsPage() {
           ]}
         />
       ) : null}
-      {decisions.hasNextPage ? (
-        <button type="button" className="button button-secondary" disabled={decisions.isFetchingNextPage} onClick={() => void decisions.fetchNextPage()}>
-          {decisions.isFetchingNextPage ? 'Loading…' : 'Show more'}
-        </button>
-      ) : null}
+      <ShowMore list={decisions} />
     </Page>
   );
 }

@@ -5,6 +5,7 @@ import { Page } from '../components/Page';
 import { Loading } from '../components/Loading';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { ShowMore } from '../components/ShowMore';
 import { formatMoney } from '../money';
 import { useApprovalDetail, useDecide, usePartnerNames, useQueue } from './bd-api';
 import { QueueList } from './QueueList';
@@ -37,7 +38,7 @@ export function QueuePage() {
   const queueHeadingRef = useRef<HTMLHeadingElement>(null);
   const focusDetailOnLoad = useRef(false);
 
-  const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = queue.data?.items ?? [];
 
   const open = (id: string, focus: boolean) => {
     setActiveId(id);
@@ -124,11 +125,7 @@ export function QueuePage() {
               listRef={listRef}
             />
           ) : null}
-          {queue.hasNextPage ? (
-            <button type="button" className="button button-secondary" disabled={queue.isFetchingNextPage} onClick={() => void queue.fetchNextPage()}>
-              {queue.isFetchingNextPage ? 'Loading…' : 'Show more'}
-            </button>
-          ) : null}
+          <ShowMore list={queue} />
         </section>
         <section className="detail-column" aria-label="Request detail">
           {!openId ? <p className="detail-placeholder">Open a request to see its details and decide.</p> : null}

@@ -1,5 +1,5 @@
 import type { Ref } from 'react';
-import type { ApprovalDetail, IssuanceRequest } from '../api-types';
+import type { ApprovalDetail, IssuanceRequest, RequestStatus } from '../api-types';
 import { Money } from '../components/Money';
 import { Age, DateTime } from '../components/DateTime';
 import { StatusBadge } from '../components/StatusBadge';
@@ -121,7 +121,8 @@ export function RequestDetail({ detail, decide, headingRef, confirming, setConfi
           empty={<p>No earlier decisions for this partner.</p>}
           columns={[
             { header: 'Decided', cell: (d) => <DateTime iso={d.decidedAt} /> },
-            { header: 'Outcome', cell: (d) => <StatusBadge status={d.status} /> },
+            // The document gives a past decision's status as a string; it is one of a request's.
+            { header: 'Outcome', cell: (d) => <StatusBadge status={d.status as RequestStatus} /> },
             { header: 'Total', align: 'right', cell: (d) => <Money minor={d.totalFaceValue} currency={d.currency} /> },
             { header: 'Reason', cell: (d) => d.reason ?? '' },
           ]}

@@ -1,13 +1,9 @@
 // The BD view's data: React Query hooks over the /v1 approval routes (src/issuance/issuance.routes.ts).
 // Keys start with 'bd' so one invalidation refreshes the whole view after a decision.
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, seg } from '../api';
-import type { ApprovalDetail, IssuanceItem, IssuanceRequest, Page, Partner, QueuedRequest, RequestStatus } from '../api-types';
-
-export interface DecidedRequest extends IssuanceRequest {
-  partnerName: string;
-  templateName: string;
-}
+import type { ApprovalDetail, DecidedRequest, IssuanceItem, IssuanceRequest, Page, Partner, QueuedRequest, RequestStatus } from '../api-types';
+import { usePagedList } from '../paged-list';
 
 export type Outcome = 'approved' | 'rejected';
 
@@ -24,14 +20,8 @@ const QUEUE_PAGE = 100;
 
 /** Pending requests of the BD's partners, oldest first (R2); more pages on demand. */
 export function useQueue() {
-  return useInfiniteQuery({
-    queryKey: bdKeys.queue,
-    queryFn: ({ pageParam, signal }) => api.get<Page<QueuedRequest>>('/v1/approval-queue', { limit: QUEUE_PAGE, cursor: pageParam }, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    // A partner's new request shows up without a reload.
-    refetchInterval: 60_000,
-  });
+  // A partner's new request shows up without a reload.
+  return usePagedList<QueuedRequest>(bdKeys.queue, '/v1/approval-queue', { limit: QUEUE_PAGE }, { refetchInterval: 60_000 });
 }
 
 /** The BD's partners by id, for the names in the queue (the queue items carry only ids). */
@@ -85,13 +75,7 @@ export function useDecide() {
 
 /** The BD's own decisions, newest first (GET /v1/approval-decisions). */
 export function useMyDecisions(outcome: Outcome | undefined) {
-  return useInfiniteQuery({
-    queryKey: bdKeys.decisions(outcome),
-    queryFn: ({ pageParam, signal }) => api.get<Page<DecidedRequest>>('/v1/approval-decisions', { limit: 50, outcome, cursor: pageParam }, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
+  return usePagedList<DecidedRequest>(bdKeys.decisions(outcome), '/v1/approval-decisions', { limit: 50, outcome }, { keepPrevious: true });
 }
 
 export type Decide = ReturnType<typeof useDecide>;

@@ -1,15 +1,16 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useReducer, useRef, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Page } from '../components/Page';
 import { Loading } from '../components/Loading';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Money } from '../components/Money';
+import { Field } from '../components/Field';
 import { ApiError } from '../api';
 import { formatMoney, MoneyInputError, parseMoneyInput } from '../money';
 import { formatDateTime } from '../time';
 import { usePay, useProducts, useQuote, useUsableCoupons } from './billing-api';
-import { SCENARIOS, type CheckoutBody, type Order, type Product, type Quote, type Scenario } from './billing-types';
-import { couponName, productsText, SCENARIO_LABEL } from './coupon-text';
+import type { CheckoutBody, Order, Product, Quote, Scenario } from '../api-types';
+import { couponName, productsText, SCENARIO_LABEL, SCENARIOS } from './coupon-text';
 
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'CNY', 'JPY'];
 
@@ -48,6 +49,75 @@ function toBody(d: { currency: string; scenario: Scenario; items: ItemDraft[]; p
   return errors.size ? { errors } : { body: { currency: d.currency, scenario: d.scenario, items, promotional: d.promotional, paidOnBehalf: d.paidOnBehalf } };
 }
 
+/** Everything the page remembers between renders (the payment's key and in-flight flag are refs). */
+interface CheckoutState {
+  currency: string;
+  scenario: Scenario;
+  items: ItemDraft[];
+  /** The key the next item gets (keys name the items' fields: `checkout-amount-<key>`). */
+  nextKey: number;
+  promotional: boolean;
+  paidOnBehalf: boolean;
+  errors: Map<number, ItemErrors>;
+  /** The body the shown quote is for: paying uses exactly it. */
+  quoted: { body: CheckoutBody; quote: Quote } | null;
+  choice: string;
+  order: Order | null;
+  /** The chosen coupon's name, kept at payment: a used-up coupon leaves the usable list. */
+  paidWith: string | null;
+}
+
+type CheckoutAction =
+  /** A change to the order's terms (any change makes the shown quote stale). */
+  | { type: 'terms'; patch: Partial<Pick<CheckoutState, 'currency' | 'scenario' | 'promotional' | 'paidOnBehalf'>> }
+  | { type: 'edit-item'; key: number; patch: Partial<ItemDraft> }
+  | { type: 'add-item' }
+  | { type: 'remove-item'; key: number }
+  | { type: 'invalid'; errors: Map<number, ItemErrors> }
+  | { type: 'quoting' }
+  | { type: 'quoted'; body: CheckoutBody; quote: Quote }
+  | { type: 'choose'; choice: string }
+  | { type: 'paying'; paidWith: string | null }
+  | { type: 'paid'; order: Order }
+  | { type: 'start-over' };
+
+const blankItem = (key: number): ItemDraft => ({ key, productCode: '', amount: '', months: '1' });
+
+const INITIAL: CheckoutState = {
+  currency: 'USD', scenario: 'purchase', items: [blankItem(1)], nextKey: 2, promotional: false, paidOnBehalf: false,
+  errors: new Map(), quoted: null, choice: 'best', order: null, paidWith: null,
+};
+
+function checkout(s: CheckoutState, a: CheckoutAction): CheckoutState {
+  switch (a.type) {
+    case 'terms':
+      return { ...s, ...a.patch, quoted: null };
+    case 'edit-item': {
+      const errors = new Map(s.errors);
+      errors.delete(a.key);
+      return { ...s, quoted: null, items: s.items.map((x) => (x.key === a.key ? { ...x, ...a.patch } : x)), errors: s.errors.has(a.key) ? errors : s.errors };
+    }
+    case 'add-item':
+      return { ...s, quoted: null, items: [...s.items, blankItem(s.nextKey)], nextKey: s.nextKey + 1 };
+    case 'remove-item':
+      return { ...s, quoted: null, items: s.items.filter((x) => x.key !== a.key) };
+    case 'invalid':
+      return { ...s, errors: a.errors };
+    case 'quoting':
+      return { ...s, errors: new Map(), order: null };
+    case 'quoted':
+      return { ...s, choice: 'best', quoted: { body: a.body, quote: a.quote } };
+    case 'choose':
+      return { ...s, choice: a.choice };
+    case 'paying':
+      return { ...s, paidWith: a.paidWith };
+    case 'paid':
+      return { ...s, order: a.order, quoted: null };
+    case 'start-over':
+      return { ...s, order: null, quoted: null, items: [blankItem(s.nextKey)], nextKey: s.nextKey + 1 };
+  }
+}
+
 /**
  * Checkout (R15-R22): the order's items -> a quote listing every applicable coupon in the API's
  * priority with what it deducts -> the person picks one, "Best" or none -> pays. The payment carries
@@ -60,19 +130,8 @@ export function CheckoutPage() {
   const quote = useQuote();
   const pay = usePay();
   const ids = { currency: useId(), scenario: useId(), promotional: useId(), onBehalf: useId(), choice: useId() };
-  const nextKey = useRef(2);
-  const [currency, setCurrency] = useState('USD');
-  const [scenario, setScenario] = useState<Scenario>('purchase');
-  const [items, setItems] = useState<ItemDraft[]>([{ key: 1, productCode: '', amount: '', months: '1' }]);
-  const [promotional, setPromotional] = useState(false);
-  const [paidOnBehalf, setPaidOnBehalf] = useState(false);
-  const [errors, setErrors] = useState<Map<number, ItemErrors>>(new Map());
-  /** The body the shown quote is for: paying uses exactly it. */
-  const [quoted, setQuoted] = useState<{ body: CheckoutBody; quote: Quote } | null>(null);
-  const [choice, setChoice] = useState('best');
-  const [order, setOrder] = useState<Order | null>(null);
-  /** The chosen coupon's name, kept at payment: a used-up coupon leaves the usable list. */
-  const [paidWith, setPaidWith] = useState<string | null>(null);
+  const [state, dispatch] = useReducer(checkout, INITIAL);
+  const { currency, scenario, items, promotional, paidOnBehalf, errors, quoted, choice, order, paidWith } = state;
   /** The submission in flight or last failed, with its key: the same submission reuses the key. */
   const attempt = useRef<{ signature: string; key: string } | null>(null);
   const paying = useRef(false);
@@ -87,38 +146,28 @@ export function CheckoutPage() {
     if (order) orderHeading.current?.focus();
   }, [order]);
 
-  /** Any change to the order makes the quote stale. */
-  const changed = () => {
-    if (quoted) setQuoted(null);
+  /** Any change to the order makes the quote stale (the reducer drops it) and ends its answers. */
+  const change = (action: CheckoutAction) => {
+    dispatch(action);
     quote.reset();
     pay.reset();
   };
-  const updateItem = (key: number, patch: Partial<ItemDraft>) => {
-    changed();
-    setItems((xs) => xs.map((x) => (x.key === key ? { ...x, ...patch } : x)));
-    setErrors((m) => {
-      if (!m.has(key)) return m;
-      const next = new Map(m);
-      next.delete(key);
-      return next;
-    });
-  };
+  const setChoice = (c: string) => dispatch({ type: 'choose', choice: c });
 
   const getQuote = (e: FormEvent) => {
     e.preventDefault();
     const r = toBody({ currency, scenario, items, promotional, paidOnBehalf });
     if (r.errors) {
-      setErrors(r.errors);
+      dispatch({ type: 'invalid', errors: r.errors });
       const first = items.find((i) => r.errors.has(i.key));
       const field = first && r.errors.get(first.key);
       const which = field?.productCode ? 'product' : field?.amount ? 'amount' : 'months';
       if (first) document.getElementById(`checkout-${which}-${first.key}`)?.focus();
       return;
     }
-    setErrors(new Map());
-    setOrder(null);
+    dispatch({ type: 'quoting' });
     pay.reset();
-    quote.mutate(r.body, { onSuccess: (q) => { setChoice('best'); setQuoted({ body: r.body, quote: q }); } });
+    quote.mutate(r.body, { onSuccess: (q) => dispatch({ type: 'quoted', body: r.body, quote: q }) });
   };
 
   const doPay = () => {
@@ -128,14 +177,13 @@ export function CheckoutPage() {
     paying.current = true;
     const picked = choice === 'best' ? quoted.quote.applicable[0]?.couponId : choice === 'none' ? undefined : choice;
     const pickedCoupon = picked ? usable.data?.get(picked) : undefined;
-    setPaidWith(pickedCoupon ? couponName(pickedCoupon) : null);
+    dispatch({ type: 'paying', paidWith: pickedCoupon ? couponName(pickedCoupon) : null });
     pay.mutate(
       { body: quoted.body, coupon: choice, key: attempt.current.key },
       {
         onSuccess: (o) => {
           attempt.current = null;
-          setOrder(o);
-          setQuoted(null);
+          dispatch({ type: 'paid', order: o });
         },
         onSettled: () => {
           paying.current = false;
@@ -145,11 +193,9 @@ export function CheckoutPage() {
   };
 
   const startOver = () => {
-    setOrder(null);
-    setQuoted(null);
+    dispatch({ type: 'start-over' });
     quote.reset();
     pay.reset();
-    setItems([{ key: nextKey.current++, productCode: '', amount: '', months: '1' }]);
   };
 
   if (products.isPending) return <Page title="Checkout"><Loading label="Loading the product catalog…" /></Page>;
@@ -163,18 +209,20 @@ export function CheckoutPage() {
         <>
           <form className="form checkout-form" onSubmit={getQuote} noValidate aria-label="Order">
             <div className="checkout-row">
-              <div className="field">
-                <label htmlFor={ids.currency}>Currency</label>
-                <select id={ids.currency} value={currency} onChange={(e) => { changed(); setCurrency(e.target.value); }}>
-                  {CURRENCIES.map((c) => <option key={c} value={c}>{c}</option>)}
-                </select>
-              </div>
-              <div className="field">
-                <label htmlFor={ids.scenario}>Transaction type</label>
-                <select id={ids.scenario} value={scenario} onChange={(e) => { changed(); setScenario(e.target.value as Scenario); }}>
-                  {SCENARIOS.map((s) => <option key={s} value={s}>{SCENARIO_LABEL[s]}</option>)}
-                </select>
-              </div>
+              <Field id={ids.currency} label="Currency">
+                {(aria) => (
+                  <select {...aria} value={currency} onChange={(e) => change({ type: 'terms', patch: { currency: e.target.value } })}>
+                    {CURRENCIES.map((c) => <option key={c} value={c}>{c}</option>)}
+                  </select>
+                )}
+              </Field>
+              <Field id={ids.scenario} label="Transaction type">
+                {(aria) => (
+                  <select {...aria} value={scenario} onChange={(e) => change({ type: 'terms', patch: { scenario: e.target.value as Scenario } })}>
+                    {SCENARIOS.map((s) => <option key={s} value={s}>{SCENARIO_LABEL[s]}</option>)}
+                  </select>
+                )}
+              </Field>
             </div>
             <fieldset className="checkout-items">
               <legend>Items</legend>
@@ -186,25 +234,25 @@ export function CheckoutPage() {
                   currency={currency}
                   products={products.data}
                   errors={errors.get(it.key)}
-                  onChange={(patch) => updateItem(it.key, patch)}
-                  onRemove={items.length > 1 ? () => { changed(); setItems((xs) => xs.filter((x) => x.key !== it.key)); } : undefined}
+                  onChange={(patch) => change({ type: 'edit-item', key: it.key, patch })}
+                  onRemove={items.length > 1 ? () => change({ type: 'remove-item', key: it.key }) : undefined}
                 />
               ))}
               <button
                 type="button"
                 className="button button-secondary"
                 disabled={items.length >= 50}
-                onClick={() => { changed(); setItems((xs) => [...xs, { key: nextKey.current++, productCode: '', amount: '', months: '1' }]); }}
+                onClick={() => change({ type: 'add-item' })}
               >
                 Add item
               </button>
             </fieldset>
             <div className="field-inline">
-              <input id={ids.promotional} type="checkbox" checked={promotional} onChange={(e) => { changed(); setPromotional(e.target.checked); }} />
+              <input id={ids.promotional} type="checkbox" checked={promotional} onChange={(e) => change({ type: 'terms', patch: { promotional: e.target.checked } })} />
               <label htmlFor={ids.promotional}>From a promotional campaign</label>
             </div>
             <div className="field-inline">
-              <input id={ids.onBehalf} type="checkbox" checked={paidOnBehalf} onChange={(e) => { changed(); setPaidOnBehalf(e.target.checked); }} />
+              <input id={ids.onBehalf} type="checkbox" checked={paidOnBehalf} onChange={(e) => change({ type: 'terms', patch: { paidOnBehalf: e.target.checked } })} />
               <label htmlFor={ids.onBehalf}>Paid by a reseller on behalf of its customer</label>
             </div>
             {quote.isError ? <ErrorMessage error={quote.error} title="No quote" /> : null}
@@ -322,27 +370,22 @@ function ItemFields({ index, item, currency, products, errors, onChange, onRemov
 }) {
   const id = (f: string) => `checkout-${f}-${item.key}`;
   const n = index + 1;
-  const described = (f: keyof ItemErrors) => (errors?.[f] ? { 'aria-invalid': true, 'aria-describedby': `${id(f === 'productCode' ? 'product' : f)}-error` } : {});
   return (
     <div className="checkout-item" role="group" aria-label={`Item ${n}`}>
-      <div className="field">
-        <label htmlFor={id('product')}>Product (item {n})</label>
-        <select id={id('product')} value={item.productCode} onChange={(e) => onChange({ productCode: e.target.value })} {...described('productCode')}>
-          <option value="">Choose a product</option>
-          {products.map((p) => <option key={p.code} value={p.code}>{p.name}</option>)}
-        </select>
-        {errors?.productCode ? <p id={`${id('product')}-error`} className="field-error">{errors.productCode}</p> : null}
-      </div>
-      <div className="field">
-        <label htmlFor={id('amount')}>Amount in {currency} (item {n})</label>
-        <input id={id('amount')} inputMode="decimal" autoComplete="off" value={item.amount} onChange={(e) => onChange({ amount: e.target.value })} {...described('amount')} />
-        {errors?.amount ? <p id={`${id('amount')}-error`} className="field-error">{errors.amount}</p> : null}
-      </div>
-      <div className="field">
-        <label htmlFor={id('months')}>Duration in months (item {n})</label>
-        <input id={id('months')} inputMode="numeric" autoComplete="off" value={item.months} onChange={(e) => onChange({ months: e.target.value })} {...described('months')} />
-        {errors?.months ? <p id={`${id('months')}-error`} className="field-error">{errors.months}</p> : null}
-      </div>
+      <Field id={id('product')} label={`Product (item ${n})`} error={errors?.productCode}>
+        {(aria) => (
+          <select {...aria} value={item.productCode} onChange={(e) => onChange({ productCode: e.target.value })}>
+            <option value="">Choose a product</option>
+            {products.map((p) => <option key={p.code} value={p.code}>{p.name}</option>)}
+          </select>
+        )}
+      </Field>
+      <Field id={id('amount')} label={`Amount in ${currency} (item ${n})`} error={errors?.amount}>
+        {(aria) => <input {...aria} inputMode="decimal" autoComplete="off" value={item.amount} onChange={(e) => onChange({ amount: e.target.value })} />}
+      </Field>
+      <Field id={id('months')} label={`Duration in months (item ${n})`} error={errors?.months}>
+        {(aria) => <input {...aria} inputMode="numeric" autoComplete="off" value={item.months} onChange={(e) => onChange({ months: e.target.value })} />}
+      </Field>
       {onRemove ? (
         <button type="button" className="button button-secondary" onClick={onRemove}>
           Remove item {n}

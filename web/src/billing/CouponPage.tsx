@@ -7,9 +7,10 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { Money } from '../components/Money';
 import { DateTime } from '../components/DateTime';
 import { Table } from '../components/Table';
+import { ShowMore } from '../components/ShowMore';
 import { seg } from '../api';
 import { useCoupon, useLedger, useProducts } from './billing-api';
-import type { LedgerEntry } from './billing-types';
+import type { LedgerEntry } from '../api-types';
 import { couponName, couponRules, LEDGER_TYPE, validityText } from './coupon-text';
 import { CouponStatusBadge } from './CouponStatusBadge';
 
@@ -80,11 +81,7 @@ export function CouponPage() {
             ]}
           />
         ) : null}
-        {ledger.hasNextPage ? (
-          <button type="button" className="button button-secondary" disabled={ledger.isFetchingNextPage} onClick={() => void ledger.fetchNextPage()}>
-            {ledger.isFetchingNextPage ? 'Loading…' : 'Show more entries'}
-          </button>
-        ) : null}
+        <ShowMore list={ledger} label="Show more entries" />
       </section>
     </Page>
   );

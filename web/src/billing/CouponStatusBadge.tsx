@@ -1,4 +1,4 @@
-import type { CouponStatus } from './billing-types';
+import type { CouponStatus } from '../api-types';
 import { STATUS_LABEL } from './coupon-text';
 
 /** A coupon's status in words (R14); the colour only repeats what the words say. */

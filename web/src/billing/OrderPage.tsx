@@ -6,8 +6,9 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { Money } from '../components/Money';
 import { DateTime } from '../components/DateTime';
 import { Table } from '../components/Table';
+import { Field } from '../components/Field';
 import { useOrder, useProducts, useRefund, useRefundQuote, useRequestRefund } from './billing-api';
-import type { Order, RefundTerms } from './billing-types';
+import type { Order, RefundTerms } from '../api-types';
 import { SCENARIO_LABEL } from './coupon-text';
 import { ORDER_STATUS } from './OrdersPage';
 
@@ -120,10 +121,9 @@ function RefundSection({ order }: { order: Order }) {
               </p>
               <Terms terms={quote.data.terms} currency={quote.data.currency} />
               <Explanation lines={quote.data.explanation} />
-              <div className="field">
-                <label htmlFor={reasonId}>Reason (optional)</label>
-                <input id={reasonId} value={reason} maxLength={1000} onChange={(e) => setReason(e.target.value)} />
-              </div>
+              <Field id={reasonId} label="Reason (optional)">
+                {(aria) => <input {...aria} value={reason} maxLength={1000} onChange={(e) => setReason(e.target.value)} />}
+              </Field>
               {request.isError ? <ErrorMessage error={request.error} title="The refund was not made" /> : null}
               <div className="dialog-actions">
                 <button

@@ -6,8 +6,9 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { Money } from '../components/Money';
 import { DateTime } from '../components/DateTime';
 import { Table } from '../components/Table';
+import { ShowMore } from '../components/ShowMore';
 import { useOrders } from './billing-api';
-import type { Order } from './billing-types';
+import type { Order } from '../api-types';
 import { SCENARIO_LABEL } from './coupon-text';
 
 export const ORDER_STATUS: Record<Order['status'], string> = { paid: 'Paid', refunded: 'Refunded' };
@@ -15,7 +16,7 @@ export const ORDER_STATUS: Record<Order['status'], string> = { paid: 'Paid', ref
 /** The account's prepaid orders, newest first; each opens its detail (and its refund, R27-R30). */
 export function OrdersPage() {
   const orders = useOrders();
-  const rows = orders.data?.pages.flatMap((p) => p.items) ?? [];
+  const rows = orders.data?.items ?? [];
   return (
     <Page title="Orders" description={<>Your prepaid orders. <Link to="/billing/checkout">Place an order</Link>.</>}>
       {orders.isPending ? <Loading label="Loading your orders…" /> : null}
@@ -37,11 +38,7 @@ export function OrdersPage() {
           ]}
         />
       ) : null}
-      {orders.hasNextPage ? (
-        <button type="button" className="button button-secondary" disabled={orders.isFetchingNextPage} onClick={() => void orders.fetchNextPage()}>
-          {orders.isFetchingNextPage ? 'Loading…' : 'Show more orders'}
-        </button>
-      ) : null}
+      <ShowMore list={orders} label="Show more orders" />
     </Page>
   );
 }

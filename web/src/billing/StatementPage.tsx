@@ -7,9 +7,10 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { Money } from '../components/Money';
 import { DateTime } from '../components/DateTime';
 import { Table } from '../components/Table';
+import { Field } from '../components/Field';
 import { useMe } from '../session';
 import { statementCsvHref, useCouponNames, useOverdueBills, useProducts, useStatement } from './billing-api';
-import type { StatementLine, StatementRefund } from './billing-types';
+import type { StatementLine, StatementRefund } from './statement-types';
 import { couponName } from './coupon-text';
 
 type Period = 'daily' | 'monthly';
@@ -51,21 +52,23 @@ export function StatementPage() {
         </div>
       ) : null}
       <form className="filters billing-filters" aria-label="Which statement" onSubmit={(e) => e.preventDefault()} noValidate>
-        <div className="field">
-          <label htmlFor={ids.period}>Period</label>
-          <select id={ids.period} value={period} onChange={(e) => setPeriod(e.target.value as Period)}>
-            <option value="daily">Daily</option>
-            <option value="monthly">Monthly</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.date}>{period === 'daily' ? 'Day' : 'Month'}</label>
-          {period === 'daily' ? (
-            <input id={ids.date} type="date" value={day} onChange={(e) => setDay(e.target.value)} />
-          ) : (
-            <input id={ids.date} type="month" value={month} placeholder="YYYY-MM" onChange={(e) => setMonth(e.target.value)} />
+        <Field id={ids.period} label="Period">
+          {(aria) => (
+            <select {...aria} value={period} onChange={(e) => setPeriod(e.target.value as Period)}>
+              <option value="daily">Daily</option>
+              <option value="monthly">Monthly</option>
+            </select>
           )}
-        </div>
+        </Field>
+        <Field id={ids.date} label={period === 'daily' ? 'Day' : 'Month'}>
+          {(aria) =>
+            period === 'daily' ? (
+              <input {...aria} type="date" value={day} onChange={(e) => setDay(e.target.value)} />
+            ) : (
+              <input {...aria} type="month" value={month} placeholder="YYYY-MM" onChange={(e) => setMonth(e.target.value)} />
+            )
+          }
+        </Field>
         {valid ? (
           <a className="button button-secondary" href={statementCsvHref(accountId, period, date)} download={`statement-${date}.csv`}>
             Download the statement (CSV)

@@ -6,9 +6,11 @@ import { EmptyState } from '../components/EmptyState';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Money } from '../components/Money';
 import { Table } from '../components/Table';
+import { ShowMore } from '../components/ShowMore';
+import { Field } from '../components/Field';
 import { useProducts, useWallet, type WalletFilters } from './billing-api';
-import { COUPON_STATUSES, type Coupon, type CouponStatus } from './billing-types';
-import { couponName, couponRules, STATUS_LABEL, validityText } from './coupon-text';
+import type { Coupon, CouponStatus } from '../api-types';
+import { COUPON_STATUSES, couponName, couponRules, STATUS_LABEL, validityText } from './coupon-text';
 import { CouponStatusBadge } from './CouponStatusBadge';
 
 /** A date typed in the filter (local day) -> the instant its day starts: "expiring before that day". */
@@ -29,37 +31,38 @@ export function WalletPage() {
   const wallet = useWallet(filters);
   const products = useProducts();
   const names = useMemo(() => new Map((products.data ?? []).map((p) => [p.code, p.name])), [products.data]);
-  const coupons = wallet.data?.pages.flatMap((p) => p.items) ?? [];
+  const coupons = wallet.data?.items ?? [];
 
   return (
     <Page title="Coupon wallet" description="Your account's coupons: what is left on each, until when, and what it pays for.">
       <form className="filters billing-filters" role="search" aria-label="Filter coupons" onSubmit={(e) => e.preventDefault()} noValidate>
-        <div className="field">
-          <label htmlFor={ids.status}>Status</label>
-          <select id={ids.status} value={status} onChange={(e) => setStatus(e.target.value as CouponStatus | '')}>
-            <option value="">All statuses</option>
-            {COUPON_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {STATUS_LABEL[s]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.product}>Can pay for product</label>
-          <select id={ids.product} value={product} onChange={(e) => setProduct(e.target.value)}>
-            <option value="">Any product</option>
-            {(products.data ?? []).map((p) => (
-              <option key={p.code} value={p.code}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.before}>Expiring before</label>
-          <input id={ids.before} type="date" value={before} onChange={(e) => setBefore(e.target.value)} />
-        </div>
+        <Field id={ids.status} label="Status">
+          {(aria) => (
+            <select {...aria} value={status} onChange={(e) => setStatus(e.target.value as CouponStatus | '')}>
+              <option value="">All statuses</option>
+              {COUPON_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_LABEL[s]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id={ids.product} label="Can pay for product">
+          {(aria) => (
+            <select {...aria} value={product} onChange={(e) => setProduct(e.target.value)}>
+              <option value="">Any product</option>
+              {(products.data ?? []).map((p) => (
+                <option key={p.code} value={p.code}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id={ids.before} label="Expiring before">
+          {(aria) => <input {...aria} type="date" value={before} onChange={(e) => setBefore(e.target.value)} />}
+        </Field>
         {filtered ? (
           <button type="button" className="button button-secondary" onClick={() => { setStatus(''); setProduct(''); setBefore(''); }}>
             Clear filters
@@ -102,11 +105,7 @@ export function WalletPage() {
           ]}
         />
       ) : null}
-      {wallet.hasNextPage ? (
-        <button type="button" className="button button-secondary" disabled={wallet.isFetchingNextPage} onClick={() => void wallet.fetchNextPage()}>
-          {wallet.isFetchingNextPage ? 'Loading…' : 'Show more coupons'}
-        </button>
-      ) : null}
+      <ShowMore list={wallet} label="Show more coupons" />
     </Page>
   );
 }

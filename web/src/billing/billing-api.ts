@@ -3,10 +3,11 @@
 // with 'billing' so one invalidation refreshes the whole view after a payment or a refund.
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, seg } from '../api';
-import type { Page } from '../api-types';
 import type {
-  Bill, CheckoutBody, Coupon, CouponStatus, LedgerPage, Order, Product, Quote, Refund, RefundQuote, Statement,
-} from './billing-types';
+  Bill, CheckoutBody, Coupon, CouponStatus, LedgerPage, Order, Page, Product, Quote, Refund, RefundQuote,
+} from '../api-types';
+import { usePagedList } from '../paged-list';
+import type { Statement } from './statement-types';
 
 export interface WalletFilters {
   status?: CouponStatus;
@@ -32,14 +33,8 @@ export const billingKeys = {
 
 /** The wallet (R13, R14), newest first, with the filters GET /v1/coupons offers; more pages on demand. */
 export function useWallet(f: WalletFilters) {
-  return useInfiniteQuery({
-    queryKey: billingKeys.wallet(f),
-    queryFn: ({ pageParam, signal }) =>
-      api.get<Page<Coupon>>('/v1/coupons', { limit: 50, cursor: pageParam, status: f.status, product: f.product, expiresBefore: f.expiresBefore }, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
+  const query = { limit: 50, status: f.status, product: f.product, expiresBefore: f.expiresBefore };
+  return usePagedList<Coupon>(billingKeys.wallet(f), '/v1/coupons', query, { keepPrevious: true });
 }
 
 /** The unused coupons by id: names the coupons a quote lists (the quote carries only ids). */
@@ -98,12 +93,7 @@ export function usePay() {
 }
 
 export function useOrders() {
-  return useInfiniteQuery({
-    queryKey: billingKeys.orders,
-    queryFn: ({ pageParam, signal }) => api.get<Page<Order>>('/v1/orders', { limit: 50, cursor: pageParam }, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  return usePagedList<Order>(billingKeys.orders, '/v1/orders', { limit: 50 });
 }
 
 export function useOrder(id: string) {

@@ -1,14 +1,15 @@
 // A coupon's terms (R14-R20), copied at issuance (R8), in words a finance person reads. Pure.
 import { formatMoney } from '../money';
 import { formatDateTime } from '../time';
-import type { Coupon, CouponStatus, LedgerEntry } from './billing-types';
+import type { Coupon, CouponStatus, LedgerEntry, Scenario } from '../api-types';
 
 const SCENARIO: Record<string, string> = {
   purchase: 'new purchases', renewal: 'renewals', upgrade: 'upgrades', os_change: 'OS changes', trial_conversion: 'trial conversions',
 };
-export const SCENARIO_LABEL: Record<string, string> = {
+/** By scenario; indexed by string too, as an order's `scenario` is documented as any string. */
+export const SCENARIO_LABEL: Readonly<Record<string, string>> = {
   purchase: 'New purchase', renewal: 'Renewal', upgrade: 'Upgrade', os_change: 'OS change', trial_conversion: 'Trial conversion',
-};
+} satisfies Record<Scenario, string>;
 const MODE: Record<string, string> = { prepaid: 'prepaid orders', payg: 'pay-as-you-go bills' };
 const ORIGIN: Record<string, string> = {
   issuance: 'Coupon', activation_code: 'Activated coupon', voucher: 'Shared voucher', compensation: 'Service compensation',
@@ -17,6 +18,10 @@ const ORIGIN: Record<string, string> = {
 export const STATUS_LABEL: Record<CouponStatus, string> = {
   unused: 'Available', used: 'Used up', expired: 'Expired', pending_activation: 'Not activated', revoked: 'Revoked',
 };
+/** Every coupon status, in the order the wallet's filter lists them. */
+export const COUPON_STATUSES = Object.keys(STATUS_LABEL) as CouponStatus[];
+/** Every transaction type a checkout may be for. */
+export const SCENARIOS = Object.keys(SCENARIO_LABEL) as Scenario[];
 
 export const LEDGER_TYPE: Record<LedgerEntry['type'], string> = {
   issue: 'Issued', deduct: 'Deducted', return: 'Returned', reclaim: 'Reclaimed', expire: 'Expired', revoke: 'Revoked',

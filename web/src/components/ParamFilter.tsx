@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { useSearchParams } from 'react-router';
+import { Field } from './Field';
 
 /**
  * A list page's filter kept in the URL (`?param=value`, so a reload or a shared link shows the same
@@ -10,26 +11,27 @@ export function ParamFilter({ label, param, value, options }: { label: string; p
   const id = useId();
   return (
     <form className="filters" onSubmit={(e) => e.preventDefault()}>
-      <div className="field field-inline">
-        <label htmlFor={id}>{label}</label>
-        <select
-          id={id}
-          value={value}
-          onChange={(e) =>
-            setParams((p) => {
-              if (e.target.value) p.set(param, e.target.value);
-              else p.delete(param);
-              return p;
-            })
-          }
-        >
-          {options.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-      </div>
+      <Field id={id} label={label} className="field-inline">
+        {(aria) => (
+          <select
+            {...aria}
+            value={value}
+            onChange={(e) =>
+              setParams((p) => {
+                if (e.target.value) p.set(param, e.target.value);
+                else p.delete(param);
+                return p;
+              })
+            }
+          >
+            {options.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
     </form>
   );
 }

@@ -6,6 +6,8 @@ import { EmptyState } from '../components/EmptyState';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Table } from '../components/Table';
 import { DateTime } from '../components/DateTime';
+import { ShowMore } from '../components/ShowMore';
+import { Field } from '../components/Field';
 import { statementCsv, useAccounts } from './portal-api';
 import { monthOf } from './labels';
 
@@ -18,7 +20,7 @@ export function AccountsPage() {
   const deferredQ = useDeferredValue(q);
   const accounts = useAccounts(deferredQ, kind);
   const ids = { q: useId(), kind: useId() };
-  const rows = accounts.data?.pages.flatMap((p) => p.items) ?? [];
+  const rows = accounts.data?.items ?? [];
   const month = monthOf(0);
   const setParam = (k: string, v: string) =>
     setParams(
@@ -33,18 +35,18 @@ export function AccountsPage() {
   return (
     <Page title="Subaccounts" description={<p>Your customers' billing accounts, and your resellers' own accounts.</p>}>
       <form className="filters filters-row" role="search" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor={ids.q}>Name contains</label>
-          <input id={ids.q} type="search" value={q} onChange={(e) => setParam('q', e.target.value)} autoComplete="off" />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.kind}>Kind</label>
-          <select id={ids.kind} value={kind} onChange={(e) => setParam('kind', e.target.value)}>
-            <option value="">All kinds</option>
-            <option value="customer">Customers</option>
-            <option value="reseller">Resellers</option>
-          </select>
-        </div>
+        <Field id={ids.q} label="Name contains">
+          {(aria) => <input {...aria} type="search" value={q} onChange={(e) => setParam('q', e.target.value)} autoComplete="off" />}
+        </Field>
+        <Field id={ids.kind} label="Kind">
+          {(aria) => (
+            <select {...aria} value={kind} onChange={(e) => setParam('kind', e.target.value)}>
+              <option value="">All kinds</option>
+              <option value="customer">Customers</option>
+              <option value="reseller">Resellers</option>
+            </select>
+          )}
+        </Field>
       </form>
       {accounts.isPending ? <Loading label="Loading subaccounts…" /> : null}
       {accounts.error ? <ErrorMessage error={accounts.error} title="Subaccounts could not be loaded" /> : null}
@@ -70,11 +72,7 @@ export function AccountsPage() {
           ]}
         />
       ) : null}
-      {accounts.hasNextPage ? (
-        <button type="button" className="button button-secondary" disabled={accounts.isFetchingNextPage} onClick={() => void accounts.fetchNextPage()}>
-          {accounts.isFetchingNextPage ? 'Loading…' : 'Show more'}
-        </button>
-      ) : null}
+      <ShowMore list={accounts} />
     </Page>
   );
 }

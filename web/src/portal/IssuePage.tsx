@@ -8,10 +8,11 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Money } from '../components/Money';
+import { ShowMore } from '../components/ShowMore';
 import { formatMoney } from '../money';
 import { useAccounts, useSubmitRequest, useTemplates } from './portal-api';
 import { COST_BEARER, totalFaceValue, validityText } from './labels';
-import type { Account } from './portal-types';
+import type { Account } from '../api-types';
 
 /**
  * Issue a template to chosen subaccounts (R5-R9): pick a template, search and tick accounts (the
@@ -35,9 +36,9 @@ export function IssuePage() {
   const errorRef = useRef<HTMLDivElement>(null);
   const ids = { template: useId(), search: useId(), all: useId(), count: useId() };
 
-  const templateList = templates.data?.pages.flatMap((p) => p.items) ?? [];
+  const templateList = templates.data?.items ?? [];
   const template = templateList.find((t) => t.id === templateId);
-  const visible: Account[] = accounts.data?.pages.flatMap((p) => p.items) ?? [];
+  const visible: Account[] = accounts.data?.items ?? [];
   // A deactivated account cannot receive a coupon (the API refuses the whole request): its box is
   // disabled and "select all" leaves it out. One ticked while still active (and shown deactivated
   // since) can only be unticked.
@@ -110,41 +111,40 @@ export function IssuePage() {
   return (
     <Page title="Issue coupons" description={<p>Issue one template to many of your subaccounts at once.</p>}>
       <form className="form issue-form" noValidate onSubmit={onSubmit} aria-describedby={ids.count}>
-        <div className="field">
-          <label htmlFor={ids.template}>Template</label>
-          {templates.isPending ? <Loading label="Loading templates…" /> : null}
-          {templates.error ? <ErrorMessage error={templates.error} title="Templates could not be loaded" /> : null}
-          <select
-            id={ids.template}
-            value={templateId}
-            onChange={(e) => setTemplateId(e.target.value)}
-            aria-invalid={problems.template ? true : undefined}
-            aria-describedby={problems.template ? `${ids.template}-error` : `${ids.template}-help`}
-          >
-            <option value="">Choose a template…</option>
-            {templateList.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name} ({formatMoney(t.faceValue, t.currency)}, {t.costBearer}-borne)
-              </option>
-            ))}
-          </select>
-          {problems.template ? (
-            <p className="field-error" id={`${ids.template}-error`}>{problems.template}</p>
-          ) : (
-            <p className="field-help" id={`${ids.template}-help`}>
-              {template ? (
-                <>
-                  <Money minor={template.faceValue} currency={template.currency} /> each · {COST_BEARER[template.costBearer]} ·{' '}
-                  {validityText(template.validity)}
-                </>
-              ) : templates.data && templateList.length === 0 ? (
-                <>No active template yet: <Link to="/portal/templates/new">create one</Link>.</>
-              ) : (
-                'Only active templates can be issued.'
-              )}
-            </p>
+        <Field
+          id={ids.template}
+          label="Template"
+          error={problems.template}
+          status={
+            <>
+              {templates.isPending ? <Loading label="Loading templates…" /> : null}
+              {templates.error ? <ErrorMessage error={templates.error} title="Templates could not be loaded" /> : null}
+            </>
+          }
+          help={
+            problems.template ? undefined : template ? (
+              <>
+                <Money minor={template.faceValue} currency={template.currency} /> each · {COST_BEARER[template.costBearer]} ·{' '}
+                {validityText(template.validity)}
+              </>
+            ) : templates.data && templateList.length === 0 ? (
+              <>No active template yet: <Link to="/portal/templates/new">create one</Link>.</>
+            ) : (
+              'Only active templates can be issued.'
+            )
+          }
+        >
+          {(aria) => (
+            <select {...aria} value={templateId} onChange={(e) => setTemplateId(e.target.value)}>
+              <option value="">Choose a template…</option>
+              {templateList.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name} ({formatMoney(t.faceValue, t.currency)}, {t.costBearer}-borne)
+                </option>
+              ))}
+            </select>
           )}
-        </div>
+        </Field>
 
         <fieldset className="account-picker">
           <legend>Subaccounts</legend>
@@ -196,11 +196,7 @@ export function IssuePage() {
                   </li>
                 ))}
               </ul>
-              {accounts.hasNextPage ? (
-                <button type="button" className="button button-secondary" disabled={accounts.isFetchingNextPage} onClick={() => void accounts.fetchNextPage()}>
-                  {accounts.isFetchingNextPage ? 'Loading…' : 'Show more subaccounts'}
-                </button>
-              ) : null}
+              <ShowMore list={accounts} label="Show more subaccounts" />
             </>
           ) : null}
           {problems.accounts ? <p className="field-error">{problems.accounts}</p> : null}

@@ -24,7 +24,7 @@ export function RequestDetailPage() {
   const items = useRequestItems(id, r?.status, settling);
   const history = useRequestHistory(id, r?.status);
   const templates = useTemplates('');
-  const template = templates.data?.pages.flatMap((p) => p.items).find((t) => t.id === r?.templateId);
+  const template = templates.data?.items.find((t) => t.id === r?.templateId);
   const cancel = useCancelRequest();
   const [confirmingCancel, setConfirmingCancel] = useState(false);
   const statusRef = useRef<HTMLParagraphElement>(null);

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { IssuanceRequest } from './portal-types';
+import type { IssuanceRequest } from '../api-types';
 import { isSettling } from './portal-api';
 
 /** How far the workers got (R9): a labelled <progress> while issuing, the counts once settled. */

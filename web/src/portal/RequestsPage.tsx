@@ -8,9 +8,10 @@ import { Table } from '../components/Table';
 import { Money } from '../components/Money';
 import { DateTime } from '../components/DateTime';
 import { StatusBadge } from '../components/StatusBadge';
+import { ShowMore } from '../components/ShowMore';
 import { useRequests, useTemplates } from './portal-api';
 import { RequestProgress } from './RequestProgress';
-import type { RequestStatus } from './portal-types';
+import type { RequestStatus } from '../api-types';
 
 const STATUSES: { value: '' | RequestStatus; label: string }[] = [
   { value: '', label: 'All requests' },
@@ -30,8 +31,8 @@ export function RequestsPage() {
   const status = (STATUSES.some((s) => s.value === raw) ? raw : '') as '' | RequestStatus;
   const requests = useRequests(status);
   const templates = useTemplates('');
-  const names = new Map((templates.data?.pages.flatMap((p) => p.items) ?? []).map((t) => [t.id, t.name]));
-  const rows = requests.data?.pages.flatMap((p) => p.items) ?? [];
+  const names = new Map((templates.data?.items ?? []).map((t) => [t.id, t.name]));
+  const rows = requests.data?.items ?? [];
 
   return (
     <Page title="Requests" description={<p>Your issuance requests, newest first. Progress updates by itself while coupons are being issued.</p>}>
@@ -62,11 +63,7 @@ export function RequestsPage() {
           ]}
         />
       ) : null}
-      {requests.hasNextPage ? (
-        <button type="button" className="button button-secondary" disabled={requests.isFetchingNextPage} onClick={() => void requests.fetchNextPage()}>
-          {requests.isFetchingNextPage ? 'Loading…' : 'Show more'}
-        </button>
-      ) : null}
+      <ShowMore list={requests} />
     </Page>
   );
 }

@@ -6,6 +6,7 @@ import { EmptyState } from '../components/EmptyState';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Table } from '../components/Table';
 import { Money } from '../components/Money';
+import { ShowMore } from '../components/ShowMore';
 import { useTemplates } from './portal-api';
 import { SHORT_BEARER, USAGE, validityText } from './labels';
 
@@ -22,7 +23,7 @@ export function TemplatesPage() {
   const status = raw === 'active' || raw === 'archived' ? raw : '';
   const templates = useTemplates(status);
   const created = (useLocation().state as { created?: string } | null)?.created;
-  const rows = templates.data?.pages.flatMap((p) => p.items) ?? [];
+  const rows = templates.data?.items ?? [];
 
   return (
     <Page title="Templates" description={<p>What your coupons are worth and where they apply. <Link to="/portal/templates/new">New template</Link></p>}>
@@ -61,11 +62,7 @@ export function TemplatesPage() {
           ]}
         />
       ) : null}
-      {templates.hasNextPage ? (
-        <button type="button" className="button button-secondary" disabled={templates.isFetchingNextPage} onClick={() => void templates.fetchNextPage()}>
-          {templates.isFetchingNextPage ? 'Loading…' : 'Show more'}
-        </button>
-      ) : null}
+      <ShowMore list={templates} />
     </Page>
   );
 }

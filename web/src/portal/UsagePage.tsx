@@ -6,11 +6,12 @@ import { EmptyState } from '../components/EmptyState';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Table } from '../components/Table';
 import { Money } from '../components/Money';
+import { Field } from '../components/Field';
 import { formatMoney } from '../money';
 import { useMe } from '../session';
 import { couponReportCsv, useAccounts, useDeductions } from './portal-api';
 import { monthOf } from './labels';
-import type { DeductionRow } from './portal-types';
+import type { DeductionRow } from '../api-types';
 
 const RANGES = [3, 6, 12] as const;
 
@@ -55,26 +56,29 @@ export function UsagePage() {
   return (
     <Page title="Usage" description={<p>Coupon deductions of your subaccounts per month (UTC), net of refunds returned to coupons.</p>}>
       <form className="filters filters-row" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor={ids.range}>Period</label>
-          <select id={ids.range} value={range} onChange={(e) => setRange(Number(e.target.value) as (typeof RANGES)[number])}>
-            {RANGES.map((r) => <option key={r} value={r}>Last {r} months</option>)}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.account}>Subaccount</label>
-          <select id={ids.account} value={accountId} onChange={(e) => setAccountId(e.target.value)}>
-            <option value="">All subaccounts</option>
-            {(accounts.data?.pages.flatMap((p) => p.items) ?? []).map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
-          </select>
-        </div>
-        {currencies.length > 1 ? (
-          <div className="field">
-            <label htmlFor={ids.currency}>Chart currency</label>
-            <select id={ids.currency} value={currency} onChange={(e) => setPicked(e.target.value)}>
-              {currencies.map((c) => <option key={c} value={c}>{c}</option>)}
+        <Field id={ids.range} label="Period">
+          {(aria) => (
+            <select {...aria} value={range} onChange={(e) => setRange(Number(e.target.value) as (typeof RANGES)[number])}>
+              {RANGES.map((r) => <option key={r} value={r}>Last {r} months</option>)}
             </select>
-          </div>
+          )}
+        </Field>
+        <Field id={ids.account} label="Subaccount">
+          {(aria) => (
+            <select {...aria} value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+              <option value="">All subaccounts</option>
+              {(accounts.data?.items ?? []).map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+            </select>
+          )}
+        </Field>
+        {currencies.length > 1 ? (
+          <Field id={ids.currency} label="Chart currency">
+            {(aria) => (
+              <select {...aria} value={currency} onChange={(e) => setPicked(e.target.value)}>
+                {currencies.map((c) => <option key={c} value={c}>{c}</option>)}
+              </select>
+            )}
+          </Field>
         ) : null}
       </form>
 

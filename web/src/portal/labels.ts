@@ -1,6 +1,6 @@
 // Words for the portal's codes, and small helpers shared by its pages (pure).
 import { ApiError } from '../api';
-import type { PortalTemplate } from './portal-types';
+import type { Template } from '../api-types';
 
 export const COST_BEARER: Record<'vendor' | 'partner', string> = {
   vendor: 'Vendor-borne (needs your BD\'s approval)',
@@ -9,7 +9,7 @@ export const COST_BEARER: Record<'vendor' | 'partner', string> = {
 export const SHORT_BEARER: Record<'vendor' | 'partner', string> = { vendor: 'Vendor', partner: 'Partner' };
 export const USAGE: Record<'one_time' | 'reusable', string> = { one_time: 'One-time', reusable: 'Reusable' };
 
-export function validityText(v: PortalTemplate['validity']): string {
+export function validityText(v: Template['validity']): string {
   return v.kind === 'relative' ? `${v.days} days from issuance` : `${v.from.slice(0, 10)} to ${v.until.slice(0, 10)}`;
 }
 

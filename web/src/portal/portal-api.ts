@@ -1,10 +1,11 @@
 // The portal's data: React Query hooks over the partner's /v1 routes. Keys start with 'portal' so
 // one invalidation refreshes the view after a change (a new template, a request submitted or cancelled).
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, seg } from '../api';
 import type {
-  Account, AuditEvent, Deductions, IssuanceItem, IssuanceRequest, Page, PortalTemplate, Product, RequestStatus,
-} from './portal-types';
+  Account, AuditEvent, Deductions, IssuanceItem, IssuanceRequest, Page, Product, RequestStatus, Template,
+} from '../api-types';
+import { usePagedList } from '../paged-list';
 
 export const portalKeys = {
   all: ['portal'] as const,
@@ -22,25 +23,12 @@ export const ACCOUNTS_PAGE = 25;
 
 /** The partner's subaccounts, name contains `q`, of one kind or both; more pages on demand. */
 export function useAccounts(q: string, kind: '' | 'customer' | 'reseller', limit = ACCOUNTS_PAGE) {
-  return useInfiniteQuery({
-    queryKey: [...portalKeys.accounts(q, kind), limit],
-    queryFn: ({ pageParam, signal }) =>
-      api.get<Page<Account>>('/v1/accounts', { q: q.trim() || undefined, kind: kind || undefined, limit, cursor: pageParam }, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
+  const query = { q: q.trim() || undefined, kind: kind || undefined, limit };
+  return usePagedList<Account>([...portalKeys.accounts(q, kind), limit], '/v1/accounts', query, { keepPrevious: true });
 }
 
 export function useTemplates(status: '' | 'active' | 'archived') {
-  return useInfiniteQuery({
-    queryKey: portalKeys.templates(status),
-    queryFn: ({ pageParam, signal }) =>
-      api.get<Page<PortalTemplate>>('/v1/templates', { status: status || undefined, limit: 100, cursor: pageParam }, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
+  return usePagedList<Template>(portalKeys.templates(status), '/v1/templates', { status: status || undefined, limit: 100 }, { keepPrevious: true });
 }
 
 export function useProducts() {
@@ -54,7 +42,7 @@ export function useProducts() {
 export function useCreateTemplate() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: Record<string, unknown>) => api.post<PortalTemplate>('/v1/templates', body),
+    mutationFn: (body: Record<string, unknown>) => api.post<Template>('/v1/templates', body),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['portal', 'templates'] }),
   });
 }
@@ -66,14 +54,9 @@ const POLL_MS = 1000;
 
 /** The partner's requests, newest first; re-read every second only while one of them is being issued. */
 export function useRequests(status: '' | RequestStatus) {
-  return useInfiniteQuery({
-    queryKey: portalKeys.requests(status),
-    queryFn: ({ pageParam, signal }) =>
-      api.get<Page<IssuanceRequest>>('/v1/issuance-requests', { status: status || undefined, limit: 50, cursor: pageParam }, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.items.some(isSettling)) ? POLL_MS : false),
+  return usePagedList<IssuanceRequest>(portalKeys.requests(status), '/v1/issuance-requests', { status: status || undefined, limit: 50 }, {
+    keepPrevious: true,
+    refetchInterval: (items) => (items.some(isSettling) ? POLL_MS : false),
   });
 }
 
