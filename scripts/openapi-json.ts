@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import IORedis from 'ioredis';
 import { createDataSource } from '../src/db/data-source';
-import { createApp } from '../src/http/app';
+import { createApp } from '../src/app';
 import { openApiDocument } from '../src/http/openapi-registry';
 
 // config() requires both URLs to be well formed; nothing here connects to either.
