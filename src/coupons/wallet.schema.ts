@@ -19,7 +19,8 @@ export const LedgerQuery = z.strictObject({
   after: z
     .string()
     .regex(/^\d{1,19}$/)
-    .refine((s) => BigInt(s) <= INT8_MAX, 'past the largest entry id')
+    // zod runs a refinement even when the regex failed: BigInt only ever sees digits.
+    .refine((s) => !/^\d{1,19}$/.test(s) || BigInt(s) <= INT8_MAX, 'past the largest entry id')
     .optional()
     .describe('The last entry id of the previous page'),
 });

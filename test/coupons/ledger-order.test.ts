@@ -46,9 +46,11 @@ describe('R25 a coupon ledger is ordered and paged by entry number', () => {
     expect(rows.map((r) => r.split(',')[3])).to.deep.equal(entries.map((e) => e.balanceAfter));
   });
 
-  it('R25: an entry id past the largest bigint is a 400 naming the field, not a 500', async () => {
-    const res = await as(w.A.af.token).get(`/v1/coupons/${w.A.couponD}/ledger?after=9999999999999999999`);
-    expect(res.status).to.equal(400);
-    expect(res.body.error.details.map((d: { field: string }) => d.field)).to.deep.equal(['query.after']);
+  it('R25: an entry id past the largest bigint, or no number at all, is a 400 naming the field, not a 500', async () => {
+    for (const after of ['9999999999999999999', '%3Cscript%3E', '%5Bnull%5D']) {
+      const res = await as(w.A.af.token).get(`/v1/coupons/${w.A.couponD}/ledger?after=${after}`);
+      expect(res.status, after).to.equal(400);
+      expect(res.body.error.details.map((d: { field: string }) => d.field), after).to.include('query.after');
+    }
   });
 });
