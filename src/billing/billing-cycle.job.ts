@@ -12,6 +12,7 @@ import { timeOrderedUuid } from '../shared/ids';
 import { couponFactColumns, couponFacts, type CouponRow } from '../coupons/coupon-facts';
 import type { CouponFacts, ProductFacts } from './eligibility';
 import { applyCoupons, type BillFacts } from './apply-coupons';
+import { couponAudit, couponChange, debitable, ledgerRows, statusAfterDebit } from '../coupons/ledger.sql';
 
 /**
  * Accounts per transaction (about ten bill lines each), and lanes: connections that each bill
@@ -63,18 +64,21 @@ WITH x AS (
          $3::timestamptz + make_interval(days => $4::int)
     FROM x
 ), c AS (
-  UPDATE coupons c SET balance = x.balance, status = CASE WHEN x.one_time OR x.balance = 0 THEN 'used' ELSE c.status END
-    FROM unnest($9::uuid[], $10::uuid[], $11::bigint[], $12::bool[]) AS x(t, id, balance, one_time)
-   WHERE c.tenant_id = x.t AND c.id = x.id AND c.status = 'unused' AND c.balance >= x.balance
-  RETURNING c.tenant_id, c.id, c.status
+  ${couponChange({
+    balance: 'x.balance',
+    status: statusAfterDebit('x.balance', 'x.one_time'),
+    from: 'unnest($9::uuid[], $10::uuid[], $11::bigint[], $12::bool[]) AS x(t, id, balance, one_time)',
+    where: `c.tenant_id = x.t AND c.id = x.id AND ${debitable('x.balance')}`,
+    returning: 'c.tenant_id, c.id, c.status',
+  })}
 ), l AS (
-  INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after, bill_id)
-  SELECT t, coupon, a, 'deduct', amount, after, bill
-    FROM unnest($13::uuid[], $14::uuid[], $15::uuid[], $16::bigint[], $17::bigint[], $18::uuid[]) WITH ORDINALITY AS d(t, coupon, a, amount, after, bill, i)
-   ORDER BY i
+  ${ledgerRows({
+    type: 'deduct',
+    from: 'unnest($13::uuid[], $14::uuid[], $15::uuid[], $16::bigint[], $17::bigint[], $18::uuid[]) WITH ORDINALITY AS d(t, coupon, a, amount, after, bill, i)',
+    tenant: 't', coupon: 'coupon', account: 'a', amount: 'amount', after: 'after', bill: 'bill', orderBy: 'ORDER BY i',
+  })}
 ), a AS (
-  INSERT INTO audit_events (tenant_id, object_type, object_id, action, from_status, to_status, reason, actor_kind)
-  SELECT tenant_id, 'coupon', id, 'used', 'unused', 'used', 'pay-as-you-go billing', 'system' FROM c WHERE status = 'used'
+  ${couponAudit({ from: 'c', tenant: 'tenant_id', coupon: 'id', action: 'used', fromStatus: "'unused'", toStatus: "'used'", reason: "'pay-as-you-go billing'", where: "status = 'used'" })}
 )
 SELECT count(*)::int AS coupons FROM c`;
 

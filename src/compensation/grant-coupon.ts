@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { recordAudit } from '../audit/record-audit';
 import { COMPENSATION_VALID_MS } from './compensation-rules';
+import { ledgerRows } from '../coupons/ledger.sql';
 
 export interface Grant {
   tenantId: string;
@@ -37,7 +38,7 @@ export async function grantCompensationCoupon(em: EntityManager, actor: Actor, g
     [g.tenantId, g.couponId, g.accountId, g.partnerId, g.currency, g.amount.toString(), g.at, validUntil, g.productCode, ALL_SCENARIOS, rules],
   );
   await em.query(
-    `INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after) VALUES ($1, $2, $3, 'issue', $4, $4)`,
+    ledgerRows({ type: 'issue', tenant: '$1', coupon: '$2', account: '$3', amount: '$4', after: '$4' }),
     [g.tenantId, g.couponId, g.accountId, g.amount.toString()],
   );
   await recordAudit(em, actor, [

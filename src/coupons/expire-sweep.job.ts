@@ -1,5 +1,6 @@
 import type { ChunkedHandler } from '../jobs/run-job';
 import { inTransaction } from '../db/tx';
+import { couponAudit, couponChange, ledgerRows } from './ledger.sql';
 
 const BATCH = 5000;
 
@@ -22,15 +23,11 @@ WITH due_unused AS (
 ), due AS (
   SELECT * FROM due_unused UNION ALL SELECT * FROM due_pending
 ), upd AS (
-  UPDATE coupons c SET status = 'expired', balance = 0
-    FROM due WHERE c.tenant_id = due.tenant_id AND c.id = due.id
-  RETURNING c.tenant_id, c.id
+  ${couponChange({ balance: '0', status: "'expired'", from: 'due', where: 'c.tenant_id = due.tenant_id AND c.id = due.id', returning: 'c.tenant_id, c.id' })}
 ), led AS (
-  INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after)
-  SELECT tenant_id, id, account_id, 'expire', -balance, 0 FROM due_unused
+  ${ledgerRows({ type: 'expire', from: 'due_unused', tenant: 'tenant_id', coupon: 'id', account: 'account_id', amount: '-balance', after: '0' })}
 ), aud AS (
-  INSERT INTO audit_events (tenant_id, object_type, object_id, action, from_status, to_status, reason, actor_kind)
-  SELECT tenant_id, 'coupon', id, 'expired', status, 'expired', 'validity window ended', 'system' FROM due
+  ${couponAudit({ from: 'due', tenant: 'tenant_id', coupon: 'id', action: 'expired', fromStatus: 'status', toStatus: "'expired'", reason: "'validity window ended'" })}
 )
 SELECT count(*)::int AS n FROM upd`;
 

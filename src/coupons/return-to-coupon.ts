@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor';
 import { recordAudit } from '../audit/record-audit';
 import { toBigInt } from '../shared/money';
 import type { CouponStatus } from './coupon.entity';
+import { couponChange, ledgerRows, type LedgerType } from './ledger.sql';
 
 export interface CouponReturn {
   tenantId: string;
@@ -33,17 +34,16 @@ export async function returnToCoupon(em: EntityManager, actor: Actor, r: CouponR
   );
   if (!c) throw new Error(`coupon ${r.couponId} of order ${r.orderId} is missing`);
   const restored = toBigInt(c.balance) + r.amount;
-  const ledger = (type: string, amount: bigint, after: bigint) =>
-    em.query(
-      `INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after, order_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [r.tenantId, r.couponId, c.account_id, type, amount.toString(), after.toString(), r.orderId, r.now],
-    );
+  const ledger = (type: LedgerType, amount: bigint, after: bigint) =>
+    em.query(ledgerRows({ type, tenant: '$1', coupon: '$2', account: '$3', amount: '$4', after: '$5', order: '$6', at: '$7' }), [
+      r.tenantId, r.couponId, c.account_id, amount.toString(), after.toString(), r.orderId, r.now,
+    ]);
   await ledger('return', r.amount, restored);
   const usable = r.now.getTime() < c.valid_until.getTime() && (c.status === 'unused' || c.status === 'used');
   const status: CouponStatus = usable ? 'unused' : c.status === 'revoked' ? 'revoked' : 'expired';
   const balance = usable ? restored : 0n;
   if (!usable) await ledger(status === 'revoked' ? 'revoke' : 'expire', -restored, 0n);
-  await em.query(`UPDATE coupons SET balance = $3, status = $4 WHERE tenant_id = $1 AND id = $2`, [r.tenantId, r.couponId, balance.toString(), status]);
+  await em.query(couponChange({ balance: '$3', status: '$4', where: 'c.tenant_id = $1 AND c.id = $2', returning: 'c.id' }), [r.tenantId, r.couponId, balance.toString(), status]);
   if (status !== c.status) {
     const reason = status === 'expired' ? `${r.why}; validity window ended` : r.why;
     await recordAudit(em, actor, [{ tenantId: r.tenantId, objectType: 'coupon', objectId: r.couponId, action: status, from: c.status, to: status, reason }]);

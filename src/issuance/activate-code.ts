@@ -8,6 +8,7 @@ import { config } from '../config';
 import { Account } from '../tenancy/accounts/account.entity';
 import { Coupon } from '../coupons/coupon.entity';
 import { couponJson } from '../coupons/coupon-json';
+import { couponChange, ledgerRows } from '../coupons/ledger.sql';
 import { hasValidCheckDigit, hashCode } from './activation-code';
 import type { AttemptLimits } from './attempt-limits';
 
@@ -70,9 +71,11 @@ async function activate(ctx: Ctx, em: EntityManager, account: Account, code: str
     // Conditional: of two accounts activating at the same moment, the second finds the coupon no
     // longer pending (READ COMMITTED re-checks the row once the first commits) and updates nothing.
     won = await updateReturning(em,
-      `UPDATE coupons SET account_id = $3, status = 'unused', balance = face_value
-        WHERE tenant_id = $1 AND id = $2 AND status = 'pending_activation' AND valid_until > now()
-       RETURNING face_value::text`,
+      couponChange({
+        balance: 'c.face_value', status: "'unused'", also: 'account_id = $3',
+        where: "c.tenant_id = $1 AND c.id = $2 AND c.status = 'pending_activation' AND c.valid_until > now()",
+        returning: 'c.face_value::text AS face_value',
+      }),
       [account.tenantId, c.id, account.id],
     );
   } catch (err) {
@@ -86,7 +89,7 @@ async function activate(ctx: Ctx, em: EntityManager, account: Account, code: str
     throw usedError();
   }
   await em.query(
-    `INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after) VALUES ($1, $2, $3, 'issue', $4, $4)`,
+    ledgerRows({ type: 'issue', tenant: '$1', coupon: '$2', account: '$3', amount: '$4', after: '$4' }),
     [account.tenantId, c.id, account.id, won[0].face_value],
   );
   await em.query(

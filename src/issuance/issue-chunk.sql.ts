@@ -1,4 +1,5 @@
 import { TEMPLATE_COPY_COLUMNS, TEMPLATE_COPY_VALUES } from './template-copy.sql';
+import { ledgerRows } from '../coupons/ledger.sql';
 
 /**
  * One chunk of an issuance, as one statement (one round trip): the next $3 accounts of request $2
@@ -38,8 +39,7 @@ WITH req AS (
   ON CONFLICT (tenant_id, request_id, account_id) DO NOTHING
   RETURNING id, account_id, face_value
 ), led AS (
-  INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after)
-  SELECT $1, id, account_id, 'issue', face_value, face_value FROM ins
+  ${ledgerRows({ type: 'issue', from: 'ins', tenant: '$1', coupon: 'id', account: 'account_id', amount: 'face_value', after: 'face_value' })}
 ), aud AS (
   INSERT INTO audit_events (tenant_id, object_type, object_id, action, from_status, to_status, reason, actor_kind)
   SELECT $1, 'coupon', id, 'issued', NULL, 'unused', 'issuance request ' || $2, 'system' FROM ins

@@ -10,6 +10,7 @@ import { paymentTotal } from '../billing/eligibility';
 import { authenticatedCheckoutContext, checkoutContext, type CheckoutContext, type CouponChoice } from './checkout-context';
 import { judge } from './quote';
 import { orderJson } from './order-json';
+import { couponAudit, couponChange, debitable, ledgerRows, statusAfterDebit } from '../coupons/ledger.sql';
 import type { OrderJson, PayBody } from './order.schema';
 
 /**
@@ -34,17 +35,16 @@ WITH o AS (
   SELECT $1, o.id, x.line, x.code, x.amount, x.months
     FROM o, unnest($16::int[], $17::text[], $18::bigint[], $19::int[]) AS x(line, code, amount, months)
 ), c AS (
-  UPDATE coupons SET balance = balance - $11,
-         status = CASE WHEN usage = 'one_time' OR balance - $11 = 0 THEN 'used' ELSE status END
-   WHERE tenant_id = $1 AND id = $10 AND $11 > 0 AND status = 'unused' AND balance >= $11
-     AND ($20::bool OR balance = $11) AND EXISTS (SELECT 1 FROM o)
-  RETURNING id, account_id, balance, status
+  ${couponChange({
+    balance: 'c.balance - $11',
+    status: statusAfterDebit('c.balance - $11'),
+    where: `c.tenant_id = $1 AND c.id = $10 AND $11 > 0 AND ${debitable('$11')} AND ($20::bool OR c.balance = $11) AND EXISTS (SELECT 1 FROM o)`,
+    returning: 'c.id, c.account_id, c.balance, c.status',
+  })}
 ), l AS (
-  INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after, order_id)
-  SELECT $1, c.id, $3, 'deduct', -$11, c.balance, $2 FROM c
+  ${ledgerRows({ type: 'deduct', from: 'c', tenant: '$1', coupon: 'c.id', account: '$3', amount: '-$11', after: 'c.balance', order: '$2' })}
 ), a AS (
-  INSERT INTO audit_events (tenant_id, object_type, object_id, action, from_status, to_status, reason, actor_user_id, actor_kind)
-  SELECT $1, 'coupon', c.id, 'used', 'unused', 'used', 'order ' || $2, $15, 'user' FROM c WHERE c.status = 'used'
+  ${couponAudit({ from: 'c', tenant: '$1', coupon: 'c.id', action: 'used', fromStatus: "'unused'", toStatus: "'used'", reason: "'order ' || $2", actorUser: '$15', where: "c.status = 'used'" })}
 )
 SELECT (SELECT id FROM o) AS order_id, (SELECT created_at FROM o) AS created_at,
        app_assert($10::uuid IS NULL OR NOT EXISTS (SELECT 1 FROM o) OR EXISTS (SELECT 1 FROM c), 'coupon_changed') AS ok`;

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/record-audit';
 import { Account } from '../tenancy/accounts/account.entity';
 import { Coupon } from '../coupons/coupon.entity';
 import { couponJson } from '../coupons/coupon-json';
+import { couponChange, ledgerRows } from '../coupons/ledger.sql';
 import { VoucherPool } from './voucher-pool.entity';
 import type { MakeVoucherBody } from './voucher.schema';
 
@@ -85,8 +86,7 @@ export async function makeVoucher(ctx: Ctx, poolId: string, body: z.output<typeo
          VALUES ($1, NULL, $2, 'voucher', $3, $4, $5, $5, 'unused', 'vendor', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          RETURNING tenant_id, id, face_value
        ), l AS (
-         INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after)
-         SELECT tenant_id, id, NULL, 'issue', face_value, face_value FROM c
+         ${ledgerRows({ type: 'issue', from: 'c', tenant: 'tenant_id', coupon: 'id', account: 'NULL', amount: 'face_value', after: 'face_value' })}
        )
        INSERT INTO voucher_pool_ledger (tenant_id, pool_id, type, amount, balance_after, coupon_id, actor_user_id)
        SELECT c.tenant_id, $3, 'generate', -c.face_value, $16, c.id, $17 FROM c RETURNING coupon_id AS id`,
@@ -132,10 +132,9 @@ export async function reclaimVoucher(ctx: Ctx, id: string) {
     const amount = voucher.balance.toString();
     await em.query(
       `WITH c AS (
-         UPDATE coupons SET balance = 0, status = 'revoked' WHERE tenant_id = $1 AND id = $2 AND balance = $3 RETURNING tenant_id, id
+         ${couponChange({ balance: '0', status: "'revoked'", where: 'c.tenant_id = $1 AND c.id = $2 AND c.balance = $3', returning: 'c.tenant_id, c.id' })}
        ), l AS (
-         INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after)
-         SELECT tenant_id, id, NULL, 'reclaim', -$3::bigint, 0 FROM c
+         ${ledgerRows({ type: 'reclaim', from: 'c', tenant: 'tenant_id', coupon: 'id', account: 'NULL', amount: '-$3::bigint', after: '0' })}
        ), p AS (
          UPDATE voucher_pools SET balance = balance + $3 WHERE tenant_id = $1 AND id = $4 AND EXISTS (SELECT 1 FROM c) RETURNING balance
        )

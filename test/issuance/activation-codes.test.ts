@@ -256,7 +256,7 @@ describe('R31 activation codes: offline requests, codes shown once, activation, 
       // Both requests are blocked on the row lock at their conditional update: wait for that state.
       for (;;) {
         const [{ n }] = await harness.ds.query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE coupons SET account_id%'`,
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE coupons c SET balance = c.face_value%'`,
         );
         if (n === 2) break;
       }

@@ -4,6 +4,7 @@ import { harness } from '../support/harness';
 import { as, call } from '../support/http';
 import { buildWorld, type World, type Person } from '../support/world';
 import { ensureProducts, insertCoupon, ledgerMismatches, type CouponSpec } from '../support/coupons-world';
+import { couponChange, ledgerRows } from '../../src/coupons/ledger.sql';
 
 const DAY = 86_400_000;
 const order = (items: { productCode: string; amount: string; durationMonths?: number }[], over: Record<string, unknown> = {}) => ({
@@ -160,9 +161,11 @@ describe('R21 R22 R26 prepaid checkout: quote, pay, idempotency, concurrency', (
     await other.startTransaction();
     try {
       await other.query(`SELECT 1 FROM coupons WHERE id = $1 FOR UPDATE`, [c]);
-      await other.query(`UPDATE coupons SET balance = balance - 2000 WHERE id = $1`, [c]);
-      await other.query(`INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after)
-                         SELECT tenant_id, id, account_id, 'reclaim', -2000, balance FROM coupons WHERE id = $1`, [c]);
+      await other.query(
+        `WITH c AS (${couponChange({ balance: 'c.balance - 2000', status: 'c.status', where: 'c.id = $1', returning: 'c.tenant_id, c.id, c.account_id, c.balance' })})
+         ${ledgerRows({ type: 'reclaim', from: 'c', tenant: 'tenant_id', coupon: 'id', account: 'account_id', amount: '-2000', after: 'balance' })}`,
+        [c],
+      );
       // The payment reads the committed balance (3000, all of which would apply) and then waits on the lock.
       const paying = pay({ ...order([{ productCode: 'cvm', amount: '5000' }]), coupon: c });
       for (;;) {

@@ -6,6 +6,7 @@ import { fingerprint } from '../support/db-fingerprint';
 import { buildWorld, type Person, type World } from '../support/world';
 import { ensureProducts, insertCoupon, ledgerMismatches, type CouponSpec } from '../support/coupons-world';
 import { reconcileWith, type Report } from '../../src/reconcile/reconcile';
+import { couponChange, ledgerRows } from '../../src/coupons/ledger.sql';
 
 const DAY = 86_400_000;
 
@@ -154,9 +155,11 @@ describe('R27 R28 R29 R30 refunds: quote, refund, coupon return, policy, stateme
   it('R27: a coupon already swept to expired stays expired with a zero balance', async () => {
     const c = await coupon({ balance: 30000 });
     const o = await pay({ coupon: c, amount: '20000' });
-    await harness.ds.query(`UPDATE coupons SET valid_until = now() - interval '1 second', status = 'expired', balance = 0 WHERE id = $1`, [c]);
+    // As the expiry sweep would: the window closes and the 10000 left is written off.
+    await harness.ds.query(`UPDATE coupons SET valid_until = now() - interval '1 second' WHERE id = $1`, [c]);
     await harness.ds.query(
-      `INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after) SELECT tenant_id, id, account_id, 'expire', -10000, 0 FROM coupons WHERE id = $1`,
+      `WITH c AS (${couponChange({ balance: '0', status: "'expired'", where: 'c.id = $1', returning: 'c.tenant_id, c.id, c.account_id' })})
+       ${ledgerRows({ type: 'expire', from: 'c', tenant: 'tenant_id', coupon: 'id', account: 'account_id', amount: '-10000', after: '0' })}`,
       [c],
     );
     expect((await refund(o.id)).status).to.equal(201);

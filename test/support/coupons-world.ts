@@ -4,6 +4,7 @@ import { harness } from './harness';
 import { as } from './http';
 import type { Person } from './world';
 import { hashToken, newTokenSecret, tokenPrefix } from '../../src/auth/tokens/token-secret';
+import { ledgerRows } from '../../src/coupons/ledger.sql';
 
 /** Catalog entries the coupon tests refer to (idempotent). */
 export async function ensureProducts(): Promise<void> {
@@ -93,8 +94,7 @@ export async function insertCoupon(like: string, accountId: string, spec: Coupon
     ],
   );
   await harness.ds.query(
-    `INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after)
-     SELECT tenant_id, id, account_id, 'issue', face_value, face_value FROM coupons WHERE id = $1`,
+    ledgerRows({ type: 'issue', from: 'coupons WHERE id = $1', tenant: 'tenant_id', coupon: 'id', account: 'account_id', amount: 'face_value', after: 'face_value' }),
     [id],
   );
   return id;

@@ -1,4 +1,5 @@
 import { harness } from './harness';
+import { couponChange, ledgerRows } from '../../src/coupons/ledger.sql';
 
 /**
  * Coupon deductions and returns for report tests (R24, R25), at chosen instants, kept honest so that
@@ -33,11 +34,10 @@ export async function insertLedgerMoves(
           [couponId],
         );
       }
-      await em.query(
-        `INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after, bill_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [c.tenant_id, couponId, c.account_id, m.type, signed, after, billId, m.at],
-      );
-      await em.query(`UPDATE coupons SET balance = $2 WHERE id = $1`, [couponId, after]);
+      await em.query(ledgerRows({ type: m.type, tenant: '$1', coupon: '$2', account: '$3', amount: '$4', after: '$5', bill: '$6', at: '$7' }), [
+        c.tenant_id, couponId, c.account_id, signed, after, billId, m.at,
+      ]);
+      await em.query(couponChange({ balance: '$3', status: 'c.status', where: 'c.tenant_id = $1 AND c.id = $2', returning: 'c.id' }), [c.tenant_id, couponId, after]);
     });
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { harness } from './harness';
 import type { Tree, World } from './world';
+import { ledgerRows } from '../../src/coupons/ledger.sql';
 
 /** R32 fixtures of one tree: a quota pool of the distributor and a voucher from it shared with `account`. */
 export interface VoucherFixtures {
@@ -40,7 +41,7 @@ export async function insertVoucher(v: VoucherSpec): Promise<VoucherFixtures> {
     [v.tenantId, voucher, pool, v.faceValue, from, v.billingModes ?? ['prepaid', 'payg'], v.scenarios ?? ['purchase']],
   );
   await harness.ds.query(
-    `INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after) VALUES ($1, $2, NULL, 'issue', $3, $3)`,
+    ledgerRows({ type: 'issue', tenant: '$1', coupon: '$2', account: 'NULL', amount: '$3', after: '$3' }),
     [v.tenantId, voucher, v.faceValue],
   );
   await harness.ds.query(

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { hashToken, newTokenSecret, tokenPrefix } from '../../src/auth/tokens/token-secret';
 import type { Role } from '../../src/tenancy/users/user.entity';
+import { ledgerRows } from '../../src/coupons/ledger.sql';
 
 export interface Person {
   id: string;
@@ -112,7 +113,7 @@ export async function buildWorld(ds: DataSource): Promise<World> {
                             valid_from, valid_until, product_codes, billing_modes, scenarios, allow_promotional, rules)
        VALUES ('${t}', '${id}', '${acct}', '${partner}', '${tpl}', '${req}', 'USD', 5000, 5000, 'unused', 'partner', 'reusable',
                now(), now() + interval '30 days', '{}', '{payg}', '{}', false, '{}');
-       INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after) VALUES ('${t}', '${id}', '${acct}', 'issue', 5000, 5000)`;
+       ${ledgerRows({ type: 'issue', tenant: `'${t}'`, coupon: `'${id}'`, account: `'${acct}'`, amount: '5000', after: '5000' })}`;
     const order = (id: string, partner: string, acct: string, by: Person) =>
       `INSERT INTO orders (tenant_id, id, account_id, partner_id, currency, scenario, promotional, paid_on_behalf, total, coupon_deduction, cash, idempotency_key, request_hash, created_by)
        VALUES ('${t}', '${id}', '${acct}', '${partner}', 'USD', 'purchase', false, false, 1000, 0, 1000, '${id}', 'x', '${by.id}');

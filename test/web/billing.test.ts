@@ -6,6 +6,7 @@ import { ensureProducts, insertCoupon, ledgerMismatches } from '../support/coupo
 import { expectEveryFieldLabelled, signInThroughForm, useBrowser, type TrackedPage } from './support/browser';
 import { clearSignInFailures, givePasswords, WEB_PASSWORD } from './support/people';
 import { expectCouponInWallet, payWithCoupon } from './support/billing-steps';
+import { couponChange, debitable, ledgerRows } from '../../src/coupons/ledger.sql';
 
 const DAY = 86_400_000;
 
@@ -44,11 +45,10 @@ describe('web: subaccount billing (R13-R30), in Chromium', () => {
     // The world's pay-as-you-go bill ($7.00) was covered $5.00 by "Usage credit" (R23, R25).
     await harness.ds.query(`UPDATE bills SET coupon_deduction = 500, cash_due = 200 WHERE id = $1`, [w.A.billD]);
     await harness.ds.query(
-      `INSERT INTO coupon_ledger (tenant_id, coupon_id, account_id, type, amount, balance_after, bill_id)
-       SELECT tenant_id, id, account_id, 'deduct', -500, 4500, $2 FROM coupons WHERE id = $1`,
+      `WITH c AS (${couponChange({ balance: 'c.balance - 500', status: 'c.status', where: `c.id = $1 AND ${debitable('500')}`, returning: 'c.tenant_id, c.id, c.account_id, c.balance' })})
+       ${ledgerRows({ type: 'deduct', from: 'c', tenant: 'tenant_id', coupon: 'id', account: 'account_id', amount: '-500', after: 'balance', bill: '$2' })}`,
       [usage, w.A.billD],
     );
-    await harness.ds.query(`UPDATE coupons SET balance = 4500 WHERE id = $1`, [usage]);
     fin = await web.newPage();
   });
 
