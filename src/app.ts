@@ -124,7 +124,7 @@ export function createApp({ ds, redis, queues = [], webDist }: AppDeps): Express
   app.use('/v1', (req, _res, next) => {
     const sent = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     if (sent && !req.is('application/json')) {
-      next(new AppError(415, 'unsupported_media_type', 'a request body must be sent as application/json', { contentType: req.headers['content-type'] ?? null }));
+      next(new AppError('unsupported_media_type', 'a request body must be sent as application/json', { contentType: req.headers['content-type'] ?? null }));
       return;
     }
     next();
@@ -133,7 +133,7 @@ export function createApp({ ds, redis, queues = [], webDist }: AppDeps): Express
   app.use(open);
   app.use('/v1', authenticate(ds));
   app.use(v1);
-  app.use((_req, _res, next) => next(new AppError(404, 'not_found', 'no such route')));
+  app.use((_req, _res, next) => next(new AppError('not_found', 'no such route')));
   app.use(errorHandler);
   return app;
 }

@@ -140,7 +140,7 @@ export function authenticate(ds: DataSource): RequestHandler {
     if (!SAFE_METHODS.has(req.method)) {
       const given = req.headers[CSRF_HEADER];
       if (typeof given !== 'string' || !sameSecret(given, row.csrf_token)) {
-        throw new AppError(403, 'csrf_failed', 'a signed-in browser request that changes something needs the session\'s X-CSRF-Token header');
+        throw new AppError('csrf_failed', 'a signed-in browser request that changes something needs the session\'s X-CSRF-Token header');
       }
     }
     signIn(req, res, row, { id: row.session_id, csrfToken: row.csrf_token });

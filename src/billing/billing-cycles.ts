@@ -14,7 +14,7 @@ const PERIOD_MS = { hourly: 3_600_000, daily: 86_400_000 } as const;
 export async function startCycle(ctx: Ctx, body: z.output<typeof CycleBody>) {
   ForbiddenError.from(ctx.ability).throwUnlessCan('create', 'BillingRun');
   const start = new Date(body.periodStart);
-  if (start.getTime() % PERIOD_MS[body.period] !== 0) throw new AppError(400, 'validation_failed', 'periodStart is not aligned to the period', [{ field: 'body.periodStart', code: 'not_aligned', message: `must start an ${body.period} period (UTC)` }]);
+  if (start.getTime() % PERIOD_MS[body.period] !== 0) throw new AppError('validation_failed', 'periodStart is not aligned to the period', [{ field: 'body.periodStart', code: 'not_aligned', message: `must start an ${body.period} period (UTC)` }]);
   const end = new Date(start.getTime() + PERIOD_MS[body.period]);
   return inTransaction(ctx.ds, async (em) => {
     await em.query(`SELECT pg_advisory_xact_lock(${PERIODS_LOCK})`);
@@ -26,7 +26,7 @@ export async function startCycle(ctx: Ctx, body: z.output<typeof CycleBody>) {
       [body.period, start, end],
     );
     if (other) {
-      throw new AppError(409, 'overlapping_period', `the ${other.period} cycle of ${other.period_start.toISOString()} already covers part of this period`, { cycleId: other.id });
+      throw new AppError('overlapping_period', `the ${other.period} cycle of ${other.period_start.toISOString()} already covers part of this period`, { cycleId: other.id });
     }
     const [row] = await em.query(
       `INSERT INTO billing_cycles (period, period_start, period_end, started_by) VALUES ($1, $2, $3, $4)

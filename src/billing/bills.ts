@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Ctx } from '../auth/context';
-import { conflict } from '../shared/errors';
+import { AppError } from '../shared/errors';
 import { authorize, findReadable, listQuery } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import { paginate, whereEquals } from '../db/pagination';
@@ -18,7 +18,7 @@ export async function settleBill(ctx: Ctx, id: string) {
   return inTransaction(ctx.ds, async (em) => {
     const b = await findReadable(ctx, em, Bill, 'Bill', id, { lock: true });
     authorize(ctx, 'settle', 'Bill', b);
-    if (b.status === 'paid') throw conflict('the bill is already settled');
+    if (b.status === 'paid') throw new AppError('already_settled', 'the bill is already settled');
     await em.query(`UPDATE bills SET status = 'paid', settled_at = now(), settled_by = $3 WHERE tenant_id = $1 AND id = $2`, [b.tenantId, id, ctx.actor.userId]);
     return billJson(await em.getRepository(Bill).findOneByOrFail({ tenantId: b.tenantId, id }));
   });

@@ -38,9 +38,9 @@ const monthIndex = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5,
 
 export async function couponDeductions(ctx: Ctx, partnerId: string, q: z.output<typeof DeductionsQuery>): Promise<z.infer<typeof DeductionsJson>> {
   const span = monthIndex(q.to) - monthIndex(q.from) + 1;
-  if (span < 1) throw new AppError(400, 'validation_failed', 'invalid range', [{ field: 'query.to', code: 'invalid_range', message: 'must not be before from' }]);
+  if (span < 1) throw new AppError('validation_failed', 'invalid range', [{ field: 'query.to', code: 'invalid_range', message: 'must not be before from' }]);
   if (span > MAX_MONTHS) {
-    throw new AppError(400, 'validation_failed', 'invalid range', [{ field: 'query.to', code: 'too_big', message: `at most ${MAX_MONTHS} months from from` }]);
+    throw new AppError('validation_failed', 'invalid range', [{ field: 'query.to', code: 'too_big', message: `at most ${MAX_MONTHS} months from from` }]);
   }
   const partner = await findReadable(ctx, ctx.ds.manager, Partner, 'Partner', partnerId);
   authorize(ctx, 'read', 'Coupon', { tenantId: partner.tenantId, partnerId: partner.id });

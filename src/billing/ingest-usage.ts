@@ -33,7 +33,7 @@ export async function ingestUsage(ctx: Ctx, body: z.output<typeof UsageBody>) {
       [r.map((x) => x.usageId), r.map((x) => x.occurredAt)],
     );
     if (billed.length) {
-      throw new AppError(409, 'period_already_billed', 'some records fall in a period whose billing cycle has started; none was stored', {
+      throw new AppError('period_already_billed', 'some records fall in a period whose billing cycle has started; none was stored', {
         records: billed.map((b) => ({ usageId: b.usage_id, cycleId: b.cycle_id })),
       });
     }
@@ -62,9 +62,9 @@ export async function ingestUsage(ctx: Ctx, body: z.output<typeof UsageBody>) {
                                                           'day', to_char(day AT TIME ZONE 'UTC', 'YYYY-MM-DD'))), '[]') FROM over) AS too_large`,
       [r.map((x) => x.usageId), r.map((x) => x.accountId), r.map((x) => x.productCode), r.map((x) => x.currency), r.map((x) => x.amount.toString()), r.map((x) => x.occurredAt), MAX_MINOR_UNITS.toString()],
     );
-    if (res.unknown.length) throw new AppError(422, 'unknown_accounts', 'some records name unknown accounts; none was stored', { accountIds: res.unknown });
+    if (res.unknown.length) throw new AppError('unknown_accounts', 'some records name unknown accounts; none was stored', { accountIds: res.unknown });
     if (res.too_large.length) {
-      throw new AppError(422, 'usage_total_too_large', `an account's usage of a product in one UTC day may not pass ${MAX_MINOR_UNITS}; none was stored`, { lines: res.too_large });
+      throw new AppError('usage_total_too_large', `an account's usage of a product in one UTC day may not pass ${MAX_MINOR_UNITS}; none was stored`, { lines: res.too_large });
     }
     return { received: r.length, accepted: res.accepted, duplicates: r.length - res.accepted };
   });

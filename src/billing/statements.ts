@@ -30,7 +30,7 @@ function window(period: 'daily' | 'monthly', date: string): [Date, Date] {
   const from = new Date(`${period === 'daily' ? date : `${date}-01`}T00:00:00Z`);
   // A date that does not exist (2024-02-30) is refused, not rolled over into the next month.
   if (!ok || Number.isNaN(from.getTime()) || !inInstantRange(from.toISOString()) || !from.toISOString().startsWith(period === 'daily' ? date : `${date}-01`)) {
-    throw new AppError(400, 'validation_failed', 'invalid date', [{ field: 'query.date', code: 'invalid_date', message: `a ${period === 'daily' ? 'YYYY-MM-DD' : 'YYYY-MM'} date` }]);
+    throw new AppError('validation_failed', 'invalid date', [{ field: 'query.date', code: 'invalid_date', message: `a ${period === 'daily' ? 'YYYY-MM-DD' : 'YYYY-MM'} date` }]);
   }
   const to = new Date(from);
   if (period === 'daily') to.setUTCDate(to.getUTCDate() + 1);

@@ -4,7 +4,7 @@ import { Currency } from '../shared/money-schema';
 import type { Ctx } from '../auth/context';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction } from '../db/tx';
-import { unprocessable } from '../shared/errors';
+import { AppError } from '../shared/errors';
 import { Partner } from '../tenancy/partners/partner.entity';
 import { toBigInt } from '../shared/money';
 
@@ -42,7 +42,7 @@ export async function setBudget(ctx: Ctx, partnerId: string, currency: string, a
        RETURNING partner_id, currency, amount::text, used::text`,
       [partner.tenantId, partnerId, currency, amount.toString()],
     );
-    if (!row) throw unprocessable('the budget cannot be lower than what is already used', { field: 'body.amount' });
+    if (!row) throw new AppError('budget_below_used', 'the budget cannot be lower than what is already used', { field: 'body.amount' });
     return budgetJson(row);
   });
 }

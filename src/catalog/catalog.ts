@@ -1,7 +1,7 @@
 import { ForbiddenError } from '@casl/ability';
 import type { z } from 'zod';
 import type { Ctx } from '../auth/context';
-import { conflict, notFound } from '../shared/errors';
+import { AppError, notFound } from '../shared/errors';
 import { updateReturning } from '../db/tx';
 import { productJson, type CreateProductBody, type ProductRow, type UpdateProductBody } from './product.schema';
 
@@ -27,7 +27,7 @@ export async function createProduct(ctx: Ctx, b: z.output<typeof CreateProductBo
     `INSERT INTO products (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING RETURNING ${COLUMNS}`,
     [b.code, b.name, b.category, b.refundable, b.excludedFromGeneral, b.marketplace],
   );
-  if (!rows[0]) throw conflict(`product ${b.code} already exists`);
+  if (!rows[0]) throw new AppError('already_exists', `product ${b.code} already exists`);
   return productJson(rows[0]);
 }
 

@@ -40,7 +40,7 @@ export async function claimCompensation(ctx: Ctx, faultId: string, body: z.outpu
     const account = await findReadable(ctx, em, Account, 'Account', body.accountId);
     authorize(ctx, 'create', 'CompensationClaim', { tenantId: account.tenantId, accountId: account.id, partnerId: account.partnerId, accountKind: account.kind });
     const fault = await faultAffecting(em, faultId, account);
-    if (account.status !== 'active') throw new AppError(409, 'account_deactivated', 'the account is deactivated and cannot receive a coupon');
+    if (account.status !== 'active') throw new AppError('account_deactivated', 'the account is deactivated and cannot receive a coupon');
 
     const [{ now }]: { now: Date }[] = await em.query(`SELECT date_trunc('milliseconds', now()) AS now`);
     const basis = await costBasis(em, account.tenantId, account.id, fault.productCode, fault.startsAt);
@@ -67,7 +67,7 @@ export async function claimCompensation(ctx: Ctx, faultId: string, body: z.outpu
     );
     if (inserted.length === 0) {
       const first = await em.getRepository(CompensationClaim).findOneByOrFail({ tenantId: account.tenantId, faultId: fault.id, accountId: account.id });
-      throw new AppError(409, 'already_claimed', 'this account has already claimed compensation for this fault', { claim: claimJson(first) });
+      throw new AppError('already_claimed', 'this account has already claimed compensation for this fault', { claim: claimJson(first) });
     }
     await recordAudit(em, ctx.actor, [{
       tenantId: account.tenantId, objectType: 'compensation_claim', objectId: claimId, action: 'claimed',

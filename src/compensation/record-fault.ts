@@ -19,17 +19,17 @@ export async function recordFault(ctx: Ctx, body: z.output<typeof RecordFaultBod
   return inTransaction(ctx.ds, async (em) => {
     const [{ now }]: { now: Date }[] = await em.query(`SELECT now() AS now`);
     if (Date.parse(body.end) > now.getTime()) {
-      throw new AppError(400, 'validation_failed', 'the fault has not ended yet', [{ field: 'body.end', code: 'in_future', message: 'a fault is recorded once it is over' }]);
+      throw new AppError('validation_failed', 'the fault has not ended yet', [{ field: 'body.end', code: 'in_future', message: 'a fault is recorded once it is over' }]);
     }
     const [product] = await em.query(`SELECT code FROM products WHERE code = $1`, [body.productCode]);
-    if (!product) throw new AppError(422, 'unknown_product', `no product ${body.productCode} in the catalog`);
+    if (!product) throw new AppError('unknown_product', `no product ${body.productCode} in the catalog`);
     const found: { tenant_id: string; id: string; partner_id: string }[] = await em.query(
       `SELECT tenant_id, id, partner_id FROM accounts WHERE id = ANY($1::uuid[])`,
       [accountIds],
     );
     const known = new Set(found.map((a) => a.id));
     const unknown = accountIds.filter((id) => !known.has(id));
-    if (unknown.length) throw new AppError(422, 'unknown_accounts', 'some affected accounts do not exist; nothing was recorded', { accountIds: unknown });
+    if (unknown.length) throw new AppError('unknown_accounts', 'some affected accounts do not exist; nothing was recorded', { accountIds: unknown });
 
     const id = randomUUID();
     await em.query(

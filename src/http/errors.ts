@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { ForbiddenError } from '@casl/ability';
 import { ZodError } from 'zod';
-import { AppError, conflict, forbidden, unprocessable, validationError } from '../shared/errors';
+import { AppError, forbidden, validationError } from '../shared/errors';
 import { pgCode } from '../db/tx';
 import { logger } from '../logger';
 
@@ -11,18 +11,18 @@ function fromPg(err: unknown): AppError | undefined {
   const constraint = (err as { driverError?: { constraint?: string }; constraint?: string }).driverError?.constraint;
   switch (code) {
     case '23505':
-      return conflict('already exists', constraint ? { constraint } : null);
+      return new AppError('already_exists', 'already exists', constraint ? { constraint } : null);
     case '23503':
-      return unprocessable('refers to something that does not exist', constraint ? { constraint } : null);
+      return new AppError('unknown_reference', 'refers to something that does not exist', constraint ? { constraint } : null);
     case '23514':
-      return unprocessable('violates a rule', constraint ? { constraint } : null);
+      return new AppError('rule_violated', 'violates a rule', constraint ? { constraint } : null);
     case '40001':
     case '40P01':
-      return new AppError(503, 'retry_later', 'the request collided with another; retry it');
+      return new AppError('retry_later', 'the request collided with another; retry it');
     default:
       // Class 22, data exceptions (a value out of range, a bad date, a NUL in text): the schemas
       // refuse such input before it gets here; this is the last line of defence, and the input's.
-      if (code?.startsWith('22')) return new AppError(400, 'invalid_value', 'a value is out of range or malformed', { sqlstate: code });
+      if (code?.startsWith('22')) return new AppError('invalid_value', 'a value is out of range or malformed', { sqlstate: code });
       return undefined;
   }
 }
@@ -33,16 +33,16 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof ZodError) return validationError(err, 'body');
   const e = err as { type?: string; status?: number; expose?: boolean };
   // body-parser's errors: malformed JSON, too large, wrong charset.
-  if (e?.type === 'entity.parse.failed') return new AppError(400, 'invalid_json', 'request body is not valid JSON');
-  if (e?.type === 'entity.too.large') return new AppError(413, 'payload_too_large', 'request body is too large');
+  if (e?.type === 'entity.parse.failed') return new AppError('invalid_json', 'request body is not valid JSON');
+  if (e?.type === 'entity.too.large') return new AppError('payload_too_large', 'request body is too large');
   // The router could not decode a path parameter (a malformed percent-escape such as %ZZ).
   if (err instanceof URIError && e.status === 400) {
-    return new AppError(400, 'validation_failed', 'a path parameter is not validly percent-encoded', [{ field: 'params', code: 'malformed_escape', message: 'malformed percent-escape' }]);
+    return new AppError('validation_failed', 'a path parameter is not validly percent-encoded', [{ field: 'params', code: 'malformed_escape', message: 'malformed percent-escape' }]);
   }
   if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    return new AppError(e.status, 'bad_request', (err as Error).message);
+    return new AppError(e.status === 413 ? 'payload_too_large' : e.status === 415 ? 'unsupported_media_type' : 'bad_request', (err as Error).message);
   }
-  return fromPg(err) ?? new AppError(500, 'internal', 'internal error');
+  return fromPg(err) ?? new AppError('internal', 'internal error');
 }
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {

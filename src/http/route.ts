@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { bearerAuth, ErrorBody, registry, sessionCookie } from './openapi-registry';
 import { AppError, validationError } from '../shared/errors';
 import { isCsvDownload } from '../shared/download';
+import { codesWithStatus, ERROR_CODES, type ErrorCode } from '../shared/error-codes';
 import { csvResponse } from './csv';
 import type { Ctx, TokenCtx } from '../auth/context';
 import { authenticateNow, deferAuthentication, deferredToken, establishActor } from '../auth/authenticate';
@@ -42,10 +43,28 @@ export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject 
   authenticating?: (ctx: TokenCtx, input: { params: Out<P>; query: Out<Q>; body: Out<B>; headers: Record<string, string> }, res: Response) => Promise<unknown>;
 }
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: ErrorBody } },
-});
+/**
+ * An error answer of `status`: its body names the codes of the catalogue (src/shared/error-codes.ts)
+ * that status can carry, each with its meaning, so a client knows what to key on per route.
+ */
+const errorBodies = new Map<number, ZodType>();
+function errorResponse(status: number, description: string) {
+  let schema = errorBodies.get(status);
+  if (!schema) {
+    const codes = codesWithStatus(status);
+    schema = codes.length
+      ? z.object({
+          error: z.object({
+            code: z.enum(codes as [ErrorCode, ...ErrorCode[]]).describe(codes.map((c) => `${c}: ${ERROR_CODES[c][1]}`).join('\n')),
+            message: z.string(),
+            details: z.unknown().nullable(),
+          }),
+        }).openapi(`Error${status}`)
+      : ErrorBody;
+    errorBodies.set(status, schema);
+  }
+  return { description, content: { 'application/json': { schema } } };
+}
 const ERROR_TEXT: Record<number, string> = {
   403: 'Forbidden: the action is not allowed for this role',
   404: 'Not found, or not yours',
@@ -90,17 +109,17 @@ const isEmptyObject = (v: unknown) => typeof v === 'object' && v !== null && !Ar
 
 function parse<S extends ZodType>(schema: S | undefined, value: unknown, where: 'body' | 'query' | 'params' | 'headers'): unknown {
   const bad = badTextAt(value, where);
-  if (bad) throw new AppError(400, 'validation_failed', `invalid ${where}: ${bad.at}`, [{ field: bad.at, code: bad.code, message: BAD_TEXT[bad.code] }]);
+  if (bad) throw new AppError('validation_failed', `invalid ${where}: ${bad.at}`, [{ field: bad.at, code: bad.code, message: BAD_TEXT[bad.code] }]);
   if (!schema) {
     // A route without a body schema takes no body: anything sent but {} is an unknown field ([] too).
     if (where === 'body' && value !== undefined && !isEmptyObject(value)) {
       const keys = typeof value === 'object' && value !== null ? Object.keys(value) : [];
       const details = keys.length ? keys.map((k) => ({ field: `body.${k}`, code: 'unknown_field', message: 'unknown field' })) : [{ field: 'body', code: 'unexpected_body', message: 'no body expected' }];
-      throw new AppError(400, 'validation_failed', 'this route takes no body', details);
+      throw new AppError('validation_failed', 'this route takes no body', details);
     }
     if (where === 'query' && value && Object.keys(value).length > 0) {
       const keys = Object.keys(value);
-      throw new AppError(400, 'validation_failed', `unknown query parameter: ${keys[0]}`, keys.map((k) => ({ field: `query.${k}`, code: 'unknown_field', message: 'unknown parameter' })));
+      throw new AppError('validation_failed', `unknown query parameter: ${keys[0]}`, keys.map((k) => ({ field: `query.${k}`, code: 'unknown_field', message: 'unknown parameter' })));
     }
     return undefined;
   }
@@ -137,10 +156,10 @@ export function route<P extends AnyObject | undefined, Q extends AnyObject | und
         status === 204
           ? { description: 'Done; no content' }
           : { description: 'Success', content: { [spec.produces ?? 'application/json']: { schema: spec.response } } },
-      400: errorResponse('Invalid input: unknown field, wrong type or out of range'),
-      401: errorResponse(spec.public ? 'Credentials refused' : 'Missing, malformed, unknown or revoked token or session'),
-      ...Object.fromEntries((spec.errors ?? [403, 404]).map((s) => [s, errorResponse(ERROR_TEXT[s] ?? 'Error')])),
-      ...(spec.body ? { 415: errorResponse(ERROR_TEXT[415]!) } : {}),
+      400: errorResponse(400, 'Invalid input: unknown field, wrong type or out of range'),
+      401: errorResponse(401, spec.public ? 'Credentials refused' : 'Missing, malformed, unknown or revoked token or session'),
+      ...Object.fromEntries((spec.errors ?? [403, 404]).map((s) => [s, errorResponse(s, ERROR_TEXT[s] ?? 'Error')])),
+      ...(spec.body ? { 415: errorResponse(415, ERROR_TEXT[415]!) } : {}),
     },
   });
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../auth/context';
-import { AppError, conflict } from '../shared/errors';
+import { AppError } from '../shared/errors';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction, pgCode, updateReturning } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';
@@ -23,7 +23,7 @@ interface CodeRow {
   issue_limit: 'once' | 'unlimited';
 }
 
-const NOT_FOUND = 'code_not_found';
+const NOT_FOUND = 'code_not_found' as const;
 
 /**
  * R31: an account's owner or finance user activates an offline code, once. In order: the check
@@ -34,11 +34,11 @@ const NOT_FOUND = 'code_not_found';
  */
 export async function activateCode(ctx: Ctx, limits: AttemptLimits, accountId: string, code: string, address: string | undefined) {
   if (!hasValidCheckDigit(code)) {
-    throw new AppError(422, 'code_mistyped', 'the code\'s check digit does not match: a digit is mistyped or two are swapped; nothing was looked up');
+    throw new AppError('code_mistyped', 'the code\'s check digit does not match: a digit is mistyped or two are swapped; nothing was looked up');
   }
   const account = await findReadable(ctx, ctx.ds.manager, Account, 'Account', accountId);
   authorize(ctx, 'activate', 'Coupon', { tenantId: account.tenantId, accountId: account.id });
-  if (account.status !== 'active') throw conflict('the account is deactivated');
+  if (account.status !== 'active') throw new AppError('account_deactivated', 'the account is deactivated');
   const attempt = await limits.take(account.id, address);
   let wrongGuess = false;
   try {
@@ -60,7 +60,7 @@ async function activate(ctx: Ctx, em: EntityManager, account: Account, code: str
       WHERE ac.tenant_id = $1 AND ac.code_hash = $2 AND c.partner_id = $3`,
     [account.tenantId, hashCode(code, config().ACTIVATION_CODE_SECRET), account.partnerId],
   );
-  if (!c) throw new AppError(404, NOT_FOUND, 'no such activation code for this account\'s partner');
+  if (!c) throw new AppError(NOT_FOUND, 'no such activation code for this account\'s partner');
   assertActivatable(c);
   // R6 through the one policy: a vendor-borne coupon never reaches a tier-2 reseller's account.
   authorize(ctx, 'activate', 'Coupon', { tenantId: account.tenantId, accountId: account.id, costBearer: c.cost_bearer, accountKind: account.kind });
@@ -80,7 +80,7 @@ async function activate(ctx: Ctx, em: EntityManager, account: Account, code: str
     );
   } catch (err) {
     // Coupons are unique per (request, account): one code of a batch per account.
-    if (pgCode(err) === '23505') throw new AppError(409, 'batch_already_activated', 'this account has already activated a code of this batch');
+    if (pgCode(err) === '23505') throw new AppError('batch_already_activated', 'this account has already activated a code of this batch');
     throw err;
   }
   if (won.length === 0) {
@@ -103,13 +103,13 @@ async function activate(ctx: Ctx, em: EntityManager, account: Account, code: str
   return couponJson(await em.getRepository(Coupon).findOneByOrFail({ tenantId: account.tenantId, id: c.id }));
 }
 
-const usedError = () => new AppError(409, 'code_already_used', 'this code has already been activated');
+const usedError = () => new AppError('code_already_used', 'this code has already been activated');
 
 /** Each reason a known code cannot be activated has its own error (R31). */
 function assertActivatable(c: Pick<CodeRow, 'status' | 'account_id' | 'valid_until'>): void {
   if (c.account_id !== null) throw usedError();
-  if (c.status === 'revoked') throw new AppError(410, 'code_revoked', 'this code was revoked');
-  if (c.status === 'expired' || c.valid_until <= new Date()) throw new AppError(410, 'code_expired', 'this code\'s validity window has ended');
+  if (c.status === 'revoked') throw new AppError('code_revoked', 'this code was revoked');
+  if (c.status === 'expired' || c.valid_until <= new Date()) throw new AppError('code_expired', 'this code\'s validity window has ended');
   if (c.status !== 'pending_activation') throw usedError();
 }
 
@@ -121,6 +121,6 @@ async function claimOnce(em: EntityManager, account: Account, c: CodeRow): Promi
     [account.tenantId, c.template_id, account.id, c.request_id],
   );
   if (claimed.length === 0) {
-    throw new AppError(409, 'issue_limit_reached', 'this template is limited to once per account, and this account already has it', { accountIds: [account.id] });
+    throw new AppError('issue_limit_reached', 'this template is limited to once per account, and this account already has it', { accountIds: [account.id] });
   }
 }

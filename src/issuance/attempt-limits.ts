@@ -34,13 +34,13 @@ export function attemptLimits(redis: Redis, cfg = config()): AttemptLimits {
     } catch (err) {
       if (err instanceof RateLimiterRes) {
         const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-        const e = new AppError(429, 'too_many_attempts', `too many wrong activation codes from this ${scope}; try again in ${retryAfter} s`, { scope, retryAfterSeconds: retryAfter });
+        const e = new AppError('too_many_attempts', `too many wrong activation codes from this ${scope}; try again in ${retryAfter} s`, { scope, retryAfterSeconds: retryAfter });
         e.headers = { 'Retry-After': String(retryAfter) };
         throw e;
       }
       // Fail closed: without the counts, no guess is allowed.
       logger.error({ err }, 'activation attempt limits unavailable');
-      throw new AppError(503, 'retry_later', 'activation is unavailable for a moment; retry it');
+      throw new AppError('retry_later', 'activation is unavailable for a moment; retry it');
     }
   };
   const giveBack = async (limiter: RateLimiterRedis, key: string) => {

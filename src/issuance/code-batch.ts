@@ -26,7 +26,7 @@ export async function listBatch(ctx: Ctx, requestId: string, q: z.output<typeof 
   let after: string | null = null;
   if (q.cursor) {
     after = Buffer.from(q.cursor, 'base64url').toString('utf8');
-    if (!/^[0-9a-f-]{36}$/.test(after)) throw new AppError(400, 'validation_failed', 'invalid cursor', [{ field: 'query.cursor', code: 'invalid_cursor', message: 'not a cursor this API issued' }]);
+    if (!/^[0-9a-f-]{36}$/.test(after)) throw new AppError('validation_failed', 'invalid cursor', [{ field: 'query.cursor', code: 'invalid_cursor', message: 'not a cursor this API issued' }]);
   }
   const rows: BatchRow[] = await ctx.ds.query(
     `SELECT * FROM (

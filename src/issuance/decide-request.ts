@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../auth/context';
-import { conflict } from '../shared/errors';
+import { AppError } from '../shared/errors';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import type { Action } from '../auth/abilities';
@@ -19,7 +19,7 @@ async function decide(ctx: Ctx, id: string, action: Action, work: (em: EntityMan
 
 /** The table allows the decision only while pending; the window must also still be open (R9). */
 function assertWindowOpen(r: IssuanceRequest): void {
-  if (r.status === 'pending_approval' && r.expiresAt && r.expiresAt <= new Date()) throw conflict('the approval window has passed');
+  if (r.status === 'pending_approval' && r.expiresAt && r.expiresAt <= new Date()) throw new AppError('approval_window_passed', 'the approval window has passed');
 }
 
 /** R2, R9: the partner's BD approves; issuance follows as a job (R31: or the partner generates the codes). */

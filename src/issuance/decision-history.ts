@@ -17,7 +17,7 @@ function decodeCursor(cursor: string): [string, string] {
   } catch {
     /* reported below */
   }
-  throw new AppError(400, 'validation_failed', 'invalid cursor', [{ field: 'query.cursor', code: 'invalid_cursor', message: 'not a cursor this API issued' }]);
+  throw new AppError('validation_failed', 'invalid cursor', [{ field: 'query.cursor', code: 'invalid_cursor', message: 'not a cursor this API issued' }]);
 }
 
 const APPROVED = ['approved', 'issuing', 'issued', 'issued_with_failures'];

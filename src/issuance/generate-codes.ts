@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../auth/context';
-import { AppError, conflict } from '../shared/errors';
+import { AppError } from '../shared/errors';
 import { csvDownload, type CsvDownload } from '../shared/download';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction } from '../db/tx';
@@ -29,11 +29,11 @@ export async function generateCodes(ctx: Ctx, requestId: string): Promise<CsvDow
   const batch = await inTransaction(ctx.ds, async (em): Promise<Generated> => {
     const r = await findReadable(ctx, em, IssuanceRequest, 'IssuanceRequest', requestId, { lock: true });
     authorize(ctx, 'create', 'ActivationCode', r);
-    if (r.kind !== 'activation_codes') throw new AppError(409, 'not_a_code_request', 'this request names accounts: the workers issue its coupons');
-    if (r.status === 'issued') throw new AppError(409, 'codes_already_generated', 'the codes of this request were generated and shown once; they are not stored and cannot be shown again');
-    if (r.status !== 'approved') throw conflict(`the request is ${r.status}: codes are generated once it is approved`, { code: 'invalid_transition', from: r.status, to: 'issued' });
+    if (r.kind !== 'activation_codes') throw new AppError('not_a_code_request', 'this request names accounts: the workers issue its coupons');
+    if (r.status === 'issued') throw new AppError('codes_already_generated', 'the codes of this request were generated and shown once; they are not stored and cannot be shown again');
+    if (r.status !== 'approved') throw new AppError('invalid_transition', `the request is ${r.status}: codes are generated once it is approved`, { from: r.status, to: 'issued' });
     const t = await em.getRepository(CouponTemplate).findOneByOrFail({ tenantId: r.tenantId, id: r.templateId });
-    if (t.validityKind === 'fixed' && t.validUntil! <= new Date()) throw conflict('the template\'s validity window has ended');
+    if (t.validityKind === 'fixed' && t.validUntil! <= new Date()) throw new AppError('validity_ended', 'the template\'s validity window has ended');
 
     const secret = config().ACTIVATION_CODE_SECRET;
     const codes = await freshCodes(em, r.tenantId, r.totalAccounts, secret);

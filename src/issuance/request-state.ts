@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { recordAudit } from '../audit/record-audit';
 import { enqueueJob } from '../jobs/outbox';
-import { conflict } from '../shared/errors';
+import { AppError } from '../shared/errors';
 import { IssuanceRequest, type RequestStatus } from './issuance-request.entity';
 import { releaseReservations } from './release-reservations';
 
@@ -80,7 +80,7 @@ const WHAT: Partial<Record<RequestStatus, string>> = {
 export async function moveRequest(em: EntityManager, actor: Actor | null, r: IssuanceRequest, to: RequestStatus, opts: MoveOptions = {}): Promise<void> {
   const move = REQUEST_MOVES[r.status]?.[to];
   if (!move) {
-    throw conflict(`the request is ${r.status}: ${WHAT[to] ?? `it cannot become ${to}`}`, { code: 'invalid_transition', from: r.status, to, allowed: movesFrom(r.status) });
+    throw new AppError('invalid_transition', `the request is ${r.status}: ${WHAT[to] ?? `it cannot become ${to}`}`, { from: r.status, to, allowed: movesFrom(r.status) });
   }
   if ((move.by === 'system') !== (actor === null)) throw new Error(`request move ${r.status} -> ${to} is made by ${move.by}, not by ${actor ? actor.role : 'the system'}`);
   const set: Record<string, unknown> = { ...opts.set };

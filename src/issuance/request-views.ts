@@ -39,7 +39,7 @@ export async function listItems(ctx: Ctx, id: string, q: z.output<typeof ItemsQu
   let after: string | null = null;
   if (q.cursor) {
     after = Buffer.from(q.cursor, 'base64url').toString('utf8');
-    if (!/^[0-9a-f-]{36}$/.test(after)) throw new AppError(400, 'validation_failed', 'invalid cursor', [{ field: 'query.cursor', code: 'invalid_cursor', message: 'not a cursor this API issued' }]);
+    if (!/^[0-9a-f-]{36}$/.test(after)) throw new AppError('validation_failed', 'invalid cursor', [{ field: 'query.cursor', code: 'invalid_cursor', message: 'not a cursor this API issued' }]);
   }
   const rows: ItemRow[] = await ctx.ds.query(
     `SELECT * FROM (

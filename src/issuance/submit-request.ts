@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../auth/context';
-import { AppError, conflict, forbidden, unprocessable } from '../shared/errors';
+import { AppError, forbidden } from '../shared/errors';
 import { authorize, findReadable, subjectOf } from '../auth/scope';
 import { inTransaction, updateReturning } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';
@@ -33,8 +33,8 @@ export async function submitRequest(ctx: Ctx, body: z.output<typeof SubmitReques
   return inTransaction(ctx.ds, async (em) => {
     const t = await findReadable(ctx, em, CouponTemplate, 'Template', body.templateId);
     authorize(ctx, 'create', 'IssuanceRequest', { tenantId: t.tenantId, partnerId: t.partnerId, costBearer: t.costBearer });
-    if (t.status !== 'active') throw conflict('the template is archived');
-    if (t.validityKind === 'fixed' && t.validUntil! <= new Date()) throw conflict('the template\'s validity window has ended');
+    if (t.status !== 'active') throw new AppError('template_archived', 'the template is archived');
+    if (t.validityKind === 'fixed' && t.validUntil! <= new Date()) throw new AppError('validity_ended', 'the template\'s validity window has ended');
     if (accountIds) await checkAccounts(ctx, em, t, accountIds);
 
     const id = randomUUID();
@@ -56,7 +56,7 @@ export async function submitRequest(ctx: Ctx, body: z.output<typeof SubmitReques
        RETURNING id`,
       [t.tenantId, t.id, count, total.toString()],
     );
-    if (capped.length === 0) throw new AppError(409, 'template_cap_reached', 'the template\'s total cap does not allow this many coupons');
+    if (capped.length === 0) throw new AppError('template_cap_reached', 'the template\'s total cap does not allow this many coupons');
     if (t.costBearer === 'partner') await reserveBudget(em, t, total);
 
     await recordAudit(em, ctx.actor, [{ tenantId: t.tenantId, objectType: 'issuance_request', objectId: id, action: 'submitted', to: 'submitted' }]);
@@ -74,9 +74,9 @@ async function checkAccounts(ctx: Ctx, em: EntityManager, t: CouponTemplate, acc
   const known = new Set(found.map((a) => a.id));
   const unknown = accountIds.filter((id) => !known.has(id));
   // Not yours and not there read the same (R1): one list, one code.
-  if (unknown.length) throw new AppError(422, 'unknown_accounts', 'some accounts are not subaccounts of this partner', { accountIds: unknown });
+  if (unknown.length) throw new AppError('unknown_accounts', 'some accounts are not subaccounts of this partner', { accountIds: unknown });
   const inactive = found.filter((a) => a.status !== 'active').map((a) => a.id);
-  if (inactive.length) throw unprocessable('some accounts are deactivated', { code: 'inactive_accounts', accountIds: inactive });
+  if (inactive.length) throw new AppError('account_deactivated', 'some accounts are deactivated', { accountIds: inactive });
   const refused = found.filter((a) => ctx.ability.cannot('create', subjectOf('CouponGrant', { costBearer: t.costBearer, accountKind: a.kind })));
   if (refused.length) {
     const rule = ctx.ability.relevantRuleFor('create', subjectOf('CouponGrant', { costBearer: t.costBearer, accountKind: refused[0].kind }));
@@ -99,7 +99,7 @@ async function nameAccounts(em: EntityManager, t: CouponTemplate, id: string, ac
   );
   if (claimed.length < accountIds.length) {
     const got = new Set(claimed.map((c) => c.account_id));
-    throw new AppError(409, 'issue_limit_reached', 'this template is limited to once per account: some accounts already have it or an open request names them', {
+    throw new AppError('issue_limit_reached', 'this template is limited to once per account: some accounts already have it or an open request names them', {
       accountIds: accountIds.filter((a) => !got.has(a)),
     });
   }
@@ -119,7 +119,7 @@ async function reserveBudget(em: EntityManager, t: CouponTemplate, total: bigint
     [t.tenantId, t.partnerId, t.currency, total.toString()],
   );
   if (row && !row.ok) {
-    throw new AppError(409, 'budget_exceeded', 'the request would pass the partner\'s coupon budget; nothing was issued', {
+    throw new AppError('budget_exceeded', 'the request would pass the partner\'s coupon budget; nothing was issued', {
       currency: t.currency,
       requested: total.toString(),
       available: (toBigInt(row.amount) - toBigInt(row.used)).toString(),

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Ctx, TokenCtx } from '../auth/context';
-import { notFound, unprocessable } from '../shared/errors';
+import { AppError, notFound } from '../shared/errors';
 import { authorize, subjectOf } from '../auth/scope';
 import { tokenColumns, tokenLookupCtes, tokenRowOf } from '../auth/authenticate';
 import { scopeSqlPositional } from '../auth/ability-sql';
@@ -133,7 +133,7 @@ export async function authenticatedCheckoutContext(
   return { ctx, checkout: judgeable(ctx, body, action, paying, codes, rows) };
 }
 
-const accountRequired = () => unprocessable('accountId is required', { field: 'body.accountId' });
+const accountRequired = () => new AppError('field_required', 'accountId is required', { field: 'body.accountId' });
 
 /** From the statement's rows: 403 unless `action` on the account's orders, 422 for unknown products, the facts to judge. */
 function judgeable(
@@ -148,7 +148,7 @@ function judgeable(
   authorize(ctx, action, 'Order', { tenantId: account.tenantId, accountId: account.id, partnerId: account.partnerId });
   const catalog = new Map(first.products.map((p) => [p.code, p]));
   const unknown = codes.filter((c) => !catalog.has(c));
-  if (unknown.length) throw unprocessable('unknown product codes', { field: 'body.items', codes: unknown });
+  if (unknown.length) throw new AppError('unknown_product', 'unknown product codes', { field: 'body.items', codes: unknown });
   const payment: Payment = {
     accountId: account.id,
     currency: body.currency,

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { DataSource } from 'typeorm';
 import type { Ctx, TokenCtx } from '../auth/context';
-import { AppError, conflict } from '../shared/errors';
+import { AppError } from '../shared/errors';
 import { inTransaction, pgCode } from '../db/tx';
 import { inTx, pooled, type Sql } from '../db/prepared';
 import { paymentTotal } from '../billing/eligibility';
@@ -64,7 +64,7 @@ async function replay(em: EntityManager, tenantId: string, accountId: string, ke
     `SELECT id, request_hash FROM orders WHERE tenant_id = $1 AND account_id = $2 AND idempotency_key = $3`,
     [tenantId, accountId, key],
   );
-  if (prior.request_hash !== hash) throw conflict('this Idempotency-Key was used with another request', { code: 'idempotency_key_reused' });
+  if (prior.request_hash !== hash) throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used with another request', { code: 'idempotency_key_reused' });
   return orderJson(em, tenantId, prior.id);
 }
 
@@ -90,11 +90,11 @@ async function attempt(snapshot: Snapshot, sql: Sql, body: PayInput, key: string
   const { applicable, refused } = judge(body.coupon === 'none' ? [] : coupons, payment, catalog);
   const chosen = body.coupon === 'none' ? null : (applicable[0] ?? null);
   if (named && !chosen) {
-    if (coupons.length === 0) throw new AppError(404, 'not_found', 'coupon not found');
+    if (coupons.length === 0) throw new AppError('not_found', 'coupon not found');
     // A replay of a paid order must not fail because its coupon is now spent.
     const prior = await sql(`SELECT 1 FROM orders WHERE tenant_id = $1 AND account_id = $2 AND idempotency_key = $3`, [account.tenantId, account.id, key]);
     if (prior.length) return { replay: { hash, tenantId: account.tenantId, accountId: account.id } };
-    throw new AppError(409, 'coupon_not_applicable', `the coupon does not apply to this order: ${refused[0].code}`, { couponId: named, code: refused[0].code });
+    throw new AppError('coupon_not_applicable', `the coupon does not apply to this order: ${refused[0].code}`, { couponId: named, code: refused[0].code });
   }
   const total = paymentTotal(payment);
   const deduction = chosen?.deduction ?? 0n;

@@ -23,7 +23,7 @@ export async function refundOrder(ctx: Ctx, orderId: string, reason: string | nu
     authorize(ctx, 'refund', 'Order', order);
     const facts = await refundFacts(em, order, { lockAccount: true });
     const d = decideRefund(facts);
-    if (!d.ok) throw new AppError(409, 'not_refundable', `the order cannot be refunded: ${d.why.join('; ')}`, { code: d.code, explanation: d.why });
+    if (!d.ok) throw new AppError('not_refundable', `the order cannot be refunded: ${d.why.join('; ')}`, { code: d.code, explanation: d.why });
     const why = `refund of order ${order.id}`;
     if (d.terms.couponReturn > 0n && order.couponId) {
       await returnToCoupon(em, ctx.actor, { tenantId: order.tenantId, couponId: order.couponId, orderId: order.id, amount: d.terms.couponReturn, now: facts.now, why });

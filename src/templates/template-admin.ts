@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../auth/context';
-import { AppError, conflict, unprocessable } from '../shared/errors';
+import { AppError } from '../shared/errors';
 import { authorize, findReadable, listQuery } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';
@@ -39,14 +39,14 @@ function columns(d: Draft) {
 
 async function assertProductsExist(em: EntityManager, codes: string[]): Promise<void> {
   const unknown = await unknownProducts({ ds: em.connection }, codes);
-  if (unknown.length) throw unprocessable('unknown product codes', { field: 'body.productCodes', codes: unknown });
+  if (unknown.length) throw new AppError('unknown_product', 'unknown product codes', { field: 'body.productCodes', codes: unknown });
 }
 
 /** R4: a partner designs a template. R6: the CASL ability refuses a tier-2 vendor-borne one. */
 export async function createTemplate(ctx: Ctx, body: z.output<typeof CreateTemplateBody>, partnerId?: string) {
   return inTransaction(ctx.ds, async (em) => {
     const pid = partnerId ?? ctx.actor.partnerId;
-    if (!pid) throw unprocessable('partnerId is required', { field: 'body.partnerId' });
+    if (!pid) throw new AppError('field_required', 'partnerId is required', { field: 'body.partnerId' });
     const partner = await findReadable(ctx, em, Partner, 'Partner', pid);
     authorize(ctx, 'create', 'Template', { tenantId: partner.tenantId, partnerId: partner.id, costBearer: body.costBearer });
     await assertProductsExist(em, body.productCodes);
@@ -91,14 +91,14 @@ export async function updateTemplate(ctx: Ctx, id: string, patch: z.output<typeo
     const changed = Object.keys(patch);
     if (t.lockedAt) {
       const frozen = changed.filter((k) => k !== 'name' && k !== 'description');
-      if (frozen.length) throw conflict('the template has been issued: only name and description can change', { fields: frozen });
+      if (frozen.length) throw new AppError('template_locked', 'the template has been issued: only name and description can change', { fields: frozen });
       await repo.update({ tenantId: t.tenantId, id }, { ...patch, updatedAt: () => 'now()' } as never);
     } else {
       const merged: Draft = { ...toDraft(t), ...(patch as Partial<Draft>) };
       const issues = templateIssues(merged);
       if (issues.length) {
         const details = issues.map((i) => ({ field: ['body', ...i.path].join('.'), code: 'custom', message: i.message }));
-        throw new AppError(400, 'validation_failed', `invalid body: ${details[0].field}`, details);
+        throw new AppError('validation_failed', `invalid body: ${details[0].field}`, details);
       }
       authorize(ctx, 'update', 'Template', { ...t, costBearer: merged.costBearer });
       await assertProductsExist(em, merged.productCodes);
@@ -114,7 +114,7 @@ export async function archiveTemplate(ctx: Ctx, id: string) {
   return inTransaction(ctx.ds, async (em) => {
     const t = await findReadable(ctx, em, CouponTemplate, 'Template', id, { lock: true });
     authorize(ctx, 'archive', 'Template', t);
-    if (t.status === 'archived') throw conflict('the template is already archived');
+    if (t.status === 'archived') throw new AppError('already_archived', 'the template is already archived');
     await em.getRepository(CouponTemplate).update({ tenantId: t.tenantId, id }, { status: 'archived', updatedAt: () => 'now()' });
     await recordAudit(em, ctx.actor, [{ tenantId: t.tenantId, objectType: 'template', objectId: id, action: 'archived', from: 'active', to: 'archived' }]);
     return templateJson(await em.getRepository(CouponTemplate).findOneByOrFail({ tenantId: t.tenantId, id }));

@@ -1,6 +1,6 @@
 import type { EntityManager, EntityTarget } from 'typeorm';
 import type { Ctx } from '../auth/context';
-import { conflict } from '../shared/errors';
+import { AppError } from '../shared/errors';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import { recordAudit, type AuditEntry } from '../audit/record-audit';
@@ -27,7 +27,7 @@ export async function deactivate<T extends Deactivatable>(
   return inTransaction(ctx.ds, async (em) => {
     const record = await findReadable(ctx, em, target.entity, target.subject, id, { lock: true });
     authorize(ctx, 'deactivate', target.subject, record);
-    if (record.status === 'deactivated') throw conflict(`the ${target.auditType} is already deactivated`);
+    if (record.status === 'deactivated') throw new AppError('already_deactivated', `the ${target.auditType} is already deactivated`);
     await em
       .createQueryBuilder()
       .update(target.entity)

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Ctx } from '../auth/context';
-import { AppError, unprocessable } from '../shared/errors';
+import { AppError } from '../shared/errors';
 import { authorize, findReadable, listQuery } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import { paginate, whereEquals } from '../db/pagination';
@@ -24,11 +24,11 @@ export const poolJson = (p: VoucherPool) => ({
 export async function grantPool(ctx: Ctx, body: z.output<typeof GrantPoolBody>) {
   authorize(ctx, 'create', 'VoucherPool', {});
   const validFrom = body.validFrom ?? new Date();
-  if (body.validUntil <= validFrom) throw unprocessable('validUntil must be after validFrom', { field: 'body.validUntil' });
-  if (body.validUntil <= new Date()) throw unprocessable('validUntil must be in the future', { field: 'body.validUntil' });
+  if (body.validUntil <= validFrom) throw new AppError('invalid_window', 'validUntil must be after validFrom', { field: 'body.validUntil' });
+  if (body.validUntil <= new Date()) throw new AppError('invalid_window', 'validUntil must be in the future', { field: 'body.validUntil' });
   return inTransaction(ctx.ds, async (em) => {
     const partner = await findReadable(ctx, em, Partner, 'Partner', body.partnerId);
-    if (partner.status !== 'active') throw new AppError(422, 'partner_inactive', 'the partner is deactivated');
+    if (partner.status !== 'active') throw new AppError('partner_inactive', 'the partner is deactivated');
     authorize(ctx, 'create', 'VoucherPool', { partnerTier: partner.tier }); // R6: never to a tier-2 reseller
     const [pool]: { id: string }[] = await em.query(
       `WITH p AS (

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Ctx } from '../auth/context';
-import { AppError, conflict, forbidden, notFound, unprocessable } from '../shared/errors';
+import { AppError, forbidden, notFound } from '../shared/errors';
 import { authorize, findReadable, scopedQuery, subjectOf } from '../auth/scope';
 import { inTransaction, updateReturning } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';
@@ -38,9 +38,9 @@ async function addHolders(ctx: Ctx, em: EntityManager, voucher: Coupon, accountI
     .andWhere('x.tenant_id = :t AND x.partner_id = :p', { t: voucher.tenantId, p: voucher.partnerId })
     .getMany();
   const unknown = accountIds.filter((id) => !known.some((a) => a.id === id));
-  if (unknown.length) throw new AppError(422, 'unknown_accounts', "some accounts are not this partner's", { accountIds: unknown });
+  if (unknown.length) throw new AppError('unknown_accounts', "some accounts are not this partner's", { accountIds: unknown });
   const inactive = known.filter((a) => a.status !== 'active').map((a) => a.id);
-  if (inactive.length) throw unprocessable('some accounts are deactivated', { code: 'inactive_accounts', accountIds: inactive });
+  if (inactive.length) throw new AppError('account_deactivated', 'some accounts are deactivated', { accountIds: inactive });
   // R6: a voucher is a vendor-borne coupon, never held by a tier-2 reseller's own account; the
   // same CASL rule as for an issuance (CouponGrant) decides, account by account.
   const grant = (a: Account) => subjectOf('CouponGrant', { costBearer: voucher.costBearer, accountKind: a.kind });
@@ -68,15 +68,15 @@ export async function makeVoucher(ctx: Ctx, poolId: string, body: z.output<typeo
     const now = new Date();
     const validFrom = pool.validFrom > now ? pool.validFrom : now;
     const validUntil = body.validUntil ?? pool.validUntil;
-    if (validUntil > pool.validUntil) throw unprocessable("a voucher cannot outlive its pool", { field: 'body.validUntil', poolValidUntil: pool.validUntil.toISOString() });
-    if (validUntil <= validFrom) throw new AppError(422, 'pool_expired', 'the pool (or the voucher window asked for) has ended', { validUntil: validUntil.toISOString() });
+    if (validUntil > pool.validUntil) throw new AppError('voucher_outlives_pool', "a voucher cannot outlive its pool", { field: 'body.validUntil', poolValidUntil: pool.validUntil.toISOString() });
+    if (validUntil <= validFrom) throw new AppError('pool_expired', 'the pool (or the voucher window asked for) has ended', { validUntil: validUntil.toISOString() });
     const debited = await updateReturning<{ balance: string }>(
       em,
       `UPDATE voucher_pools SET balance = balance - $3 WHERE tenant_id = $1 AND id = $2 AND balance >= $3 RETURNING balance::text`,
       [pool.tenantId, pool.id, body.faceValue.toString()],
     );
     if (debited.length === 0) {
-      throw new AppError(409, 'quota_exhausted', 'the pool has less left than this face value', { poolId: pool.id, faceValue: body.faceValue.toString() });
+      throw new AppError('quota_exhausted', 'the pool has less left than this face value', { poolId: pool.id, faceValue: body.faceValue.toString() });
     }
     const [coupon]: { id: string }[] = await em.query(
       `WITH c AS (
@@ -127,7 +127,7 @@ export async function reclaimVoucher(ctx: Ctx, id: string) {
     const voucher = await findVoucher(ctx, em, id, true);
     authorize(ctx, 'reclaim', 'Voucher', { tenantId: voucher.tenantId, partnerId: voucher.partnerId });
     if (voucher.status !== 'unused' || voucher.balance === 0n) {
-      throw conflict('the voucher has nothing left to reclaim', { code: 'nothing_to_reclaim', status: voucher.status, balance: voucher.balance.toString() });
+      throw new AppError('nothing_to_reclaim', 'the voucher has nothing left to reclaim', { status: voucher.status, balance: voucher.balance.toString() });
     }
     const amount = voucher.balance.toString();
     await em.query(

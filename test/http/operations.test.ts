@@ -8,6 +8,7 @@ import { freePort, spawnApi } from '../support/api-process';
 import { createApp } from '../../src/app';
 import { redisConnection, redisReady } from '../../src/jobs/queues';
 import { PrivateRedis } from '../support/private-redis';
+import { ERROR_CODES } from '../../src/shared/error-codes';
 import { ConfigError, loadConfig } from '../../src/config';
 
 describe('operations: health, readiness, metrics, OpenAPI, logs, shutdown, configuration', () => {
@@ -86,6 +87,21 @@ describe('operations: health, readiness, metrics, OpenAPI, logs, shutdown, confi
     const page = await fetch(`${harness.baseUrl}/docs/`);
     expect(page.status).to.equal(200);
     expect(await page.text()).to.include('swagger-ui');
+  });
+
+  it('the error catalogue: each route\'s error answers list the codes of their status, with what each means', async () => {
+    const doc = (await call('GET', '/openapi.json')).body;
+    const schemaOf = (path: string, method: string, status: string) => {
+      const ref: string = doc.paths[path][method].responses[status].content['application/json'].schema.$ref;
+      return doc.components.schemas[ref.split('/').pop()!];
+    };
+    const conflict = schemaOf('/v1/issuance-requests/{id}/cancel', 'post', '409').properties.error.properties.code;
+    expect(conflict.enum).to.include.members(['invalid_transition', 'account_deactivated', 'idempotency_key_reused']);
+    expect(conflict.enum.every((c: string) => ERROR_CODES[c as keyof typeof ERROR_CODES][0] === 409)).to.equal(true);
+    expect(conflict.description).to.include(`invalid_transition: ${ERROR_CODES.invalid_transition[1]}`);
+    expect(schemaOf('/v1/usage', 'post', '415').properties.error.properties.code.enum).to.deep.equal(['unsupported_media_type']);
+    // No generic code is left: every refusal names what happened.
+    expect(Object.keys(ERROR_CODES)).to.not.include.members(['conflict', 'unprocessable']);
   });
 
   it('a request id is taken from X-Request-Id (or made) and echoed back', async () => {

@@ -106,7 +106,7 @@ describe('R31 activation codes: offline requests, codes shown once, activation, 
   it('R31 R2 R9: a vendor-borne offline request waits for its BD: no codes before approval (409), then generated once', async () => {
     const { request } = await submitCodes(w.A.pa, { costBearer: 'vendor' }, 2);
     expect((await as(w.A.pa.token).get(`/v1/issuance-requests/${request.id}`)).body.status).to.equal('pending_approval');
-    expectError(await generate(w.A.pa, request.id), 409, 'conflict');
+    expectError(await generate(w.A.pa, request.id), 409, 'invalid_transition');
     expect((await as(w.bd.token).post(`/v1/issuance-requests/${request.id}/approve`)).body.status).to.equal('approved');
     await noIssueJob(request.id);
     expect(parseCsv(await generate(w.A.pa, request.id))).to.have.length(2);

@@ -391,7 +391,7 @@ describe('issuance rules: R4 validation and cap, R5 budget, R6 tier-2, R7 once p
       const t = await createTemplate(w.A.po, { costBearer: 'partner', faceValue: '5000' });
       await submitAndIssue(t.id, [w.A.account]);
       const below = await writesNothing(() => setBudget(w.admin, w.A.partner, 'USD', '4999'));
-      expectError(below, 422, 'unprocessable');
+      expectError(below, 422, 'budget_below_used');
       expect(below.body.error.details).to.deep.include({ field: 'body.amount' });
       expect(await budget(w.A.partner)).to.deep.equal({ partnerId: w.A.partner, currency: 'USD', amount: '10000', used: '5000', available: '5000' });
       // Exactly what is used is allowed.
@@ -455,7 +455,7 @@ describe('issuance rules: R4 validation and cap, R5 budget, R6 tier-2, R7 once p
 
     it('R4: an unknown product code is 422 with details.codes listing it, nothing written', async () => {
       const res = await writesNothing(() => as(w.A.po.token).post('/v1/templates', templateBody({ productCodes: ['cvm', 'no-such-product'] })));
-      expectError(res, 422, 'unprocessable');
+      expectError(res, 422, 'unknown_product');
       expect(res.body.error.details).to.deep.equal({ field: 'body.productCodes', codes: ['no-such-product'] });
     });
 

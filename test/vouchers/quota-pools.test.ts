@@ -113,7 +113,7 @@ describe('R32 voucher quota pools: grant, make, share, spend, reclaim', () => {
     expect(await ledgerMismatches([v.id])).to.deep.equal([]);
     const again = await call('POST', `/v1/vouchers/${v.id}/reclaim`, { token: w.A.pa.token });
     expect(again.status).to.equal(409);
-    expect(again.body.error.details.code).to.equal('nothing_to_reclaim');
+    expect(again.body.error.code).to.equal('nothing_to_reclaim');
   });
 
   it('R32 R26: reconcile checks every pool against its ledger and its vouchers, and reports a pool whose balance drifts', async () => {

@@ -1,5 +1,5 @@
 import type { Ctx } from '../context';
-import { AppError, conflict } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import { inTransaction, updateReturning } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
 import { hashPassword, verifyPassword } from './passwords';
@@ -23,10 +23,10 @@ export async function changePassword(ctx: Ctx, limits: SignInLimits, address: st
     password_hash: string | null;
   }[];
   if (user.password_hash) {
-    if (body.currentPassword === undefined) throw new AppError(422, 'current_password_required', 'a password is set: give it as currentPassword to change it');
+    if (body.currentPassword === undefined) throw new AppError('current_password_required', 'a password is set: give it as currentPassword to change it');
     const attempt = await limits.take(user.email, address);
     if (!(await verifyPassword(user.password_hash, body.currentPassword))) {
-      throw new AppError(403, 'current_password_incorrect', 'currentPassword is not your current password');
+      throw new AppError('current_password_incorrect', 'currentPassword is not your current password');
     }
     await attempt.succeeded();
   }
@@ -38,7 +38,7 @@ export async function changePassword(ctx: Ctx, limits: SignInLimits, address: st
       `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1 AND password_hash IS NOT DISTINCT FROM $3 RETURNING id`,
       [userId, hash, user.password_hash],
     );
-    if (changed.length === 0) throw conflict('the password was changed meanwhile; try again');
+    if (changed.length === 0) throw new AppError('concurrent_change', 'the password was changed meanwhile; try again');
     await em.query(`UPDATE web_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND id IS DISTINCT FROM $2`, [
       userId,
       ctx.session?.id ?? null,

@@ -36,13 +36,13 @@ export function signInLimits(redis: Redis, cfg = config()): SignInLimits {
     } catch (err) {
       if (err instanceof RateLimiterRes) {
         const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-        const e = new AppError(429, 'too_many_attempts', `too many failed sign-ins; try again in ${retryAfter} s`, { retryAfterSeconds: retryAfter });
+        const e = new AppError('too_many_attempts', `too many failed sign-ins; try again in ${retryAfter} s`, { retryAfterSeconds: retryAfter });
         e.headers = { 'Retry-After': String(retryAfter) };
         throw e;
       }
       // Fail closed: without the counts, no password is checked.
       logger.error({ err }, 'sign-in attempt limits unavailable');
-      throw new AppError(503, 'retry_later', 'signing in is unavailable for a moment; retry it');
+      throw new AppError('retry_later', 'signing in is unavailable for a moment; retry it');
     }
   };
   const quietly = async (what: string, work: () => Promise<unknown>) => {

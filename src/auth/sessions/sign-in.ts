@@ -19,7 +19,7 @@ export interface SignInInput {
 
 // Every refusal is this one answer: whether the email exists, has a password or is deactivated
 // must not show, in the body or in the time it takes (see verifyPassword).
-const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'wrong email or password');
+const invalidCredentials = () => new AppError('invalid_credentials', 'wrong email or password');
 
 const FIND = `SELECT ${ACCESS_COLUMNS}, u.password_hash FROM users u ${ACCESS_JOINS} WHERE lower(u.email) = lower($1)`;
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../context';
-import { conflict } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import { authorize, findReadable, scopedQuery } from '../scope';
 import { inTransaction } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
@@ -28,7 +28,7 @@ export async function createToken(ctx: Ctx, userId: string, name: string) {
   return inTransaction(ctx.ds, async (em) => {
     const user = await findReadable(ctx, em, User, 'User', userId, { lock: true });
     authorize(ctx, 'create', 'ApiToken', { userId: user.id, tenantId: user.tenantId, partnerId: user.partnerId, accountId: user.accountId });
-    if (user.status !== 'active') throw conflict('the user is deactivated');
+    if (user.status !== 'active') throw new AppError('user_deactivated', 'the user is deactivated');
     const created = await mintToken(em, ctx.actor, user, name);
     await recordAudit(em, ctx.actor, [{ tenantId: user.tenantId, objectType: 'api_token', objectId: created.id, action: 'created', to: 'active' }]);
     return created;
@@ -46,7 +46,7 @@ export async function revokeToken(ctx: Ctx, id: string) {
   return inTransaction(ctx.ds, async (em) => {
     const token = await findReadable(ctx, em, ApiToken, 'ApiToken', id, { lock: true });
     authorize(ctx, 'revoke', 'ApiToken', token);
-    if (token.revokedAt) throw conflict('the token is already revoked');
+    if (token.revokedAt) throw new AppError('already_revoked', 'the token is already revoked');
     await em.getRepository(ApiToken).update({ id }, { revokedAt: () => 'now()' });
     await recordAudit(em, ctx.actor, [{ tenantId: token.tenantId, objectType: 'api_token', objectId: id, action: 'revoked', from: 'active', to: 'revoked' }]);
     return tokenJson(await em.getRepository(ApiToken).findOneByOrFail({ id }));

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Ctx } from '../../auth/context';
-import { unprocessable } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import { authorize, findReadable, listQuery } from '../../auth/scope';
 import { inTransaction } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
@@ -16,10 +16,10 @@ import { accountJson, type CreateAccountBody, type ListAccountsQuery } from './a
 export async function createAccount(ctx: Ctx, body: z.output<typeof CreateAccountBody>) {
   return inTransaction(ctx.ds, async (em) => {
     const partnerId = body.partnerId ?? ctx.actor.partnerId;
-    if (!partnerId) throw unprocessable('partnerId is required', { field: 'body.partnerId' });
+    if (!partnerId) throw new AppError('field_required', 'partnerId is required', { field: 'body.partnerId' });
     const partner = await findReadable(ctx, em, Partner, 'Partner', partnerId, { lock: true });
     authorize(ctx, 'create', 'Account', { tenantId: partner.tenantId, partnerId: partner.id, kind: 'customer' });
-    if (partner.status !== 'active') throw unprocessable('the partner is deactivated', { field: 'body.partnerId' });
+    if (partner.status !== 'active') throw new AppError('partner_inactive', 'the partner is deactivated', { field: 'body.partnerId' });
     const [row] = await em.query(
       `INSERT INTO accounts (tenant_id, partner_id, kind, name) VALUES ($1, $2, 'customer', $3) RETURNING id`,
       [partner.tenantId, partner.id, body.name],

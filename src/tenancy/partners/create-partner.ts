@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Ctx } from '../../auth/context';
-import { unprocessable } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import { authorize, findReadable } from '../../auth/scope';
 import { inTransaction } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
@@ -26,9 +26,9 @@ export async function createPartner(ctx: Ctx, body: z.output<typeof CreatePartne
       const parent = await findReadable(ctx, em, Partner, 'Partner', body.parentId, { lock: true });
       candidate = { id, tenantId: parent.tenantId, tier: 2, parentId: parent.id, bdUserId: null };
       authorize(ctx, 'create', 'Partner', candidate);
-      if (parent.tier !== 1) throw unprocessable('a reseller sits under a tier-1 partner', { field: 'body.parentId' });
-      if (parent.status !== 'active') throw unprocessable('the parent partner is deactivated', { field: 'body.parentId' });
-      if (body.bdUserId) throw unprocessable('a tier-2 reseller has no BD of its own', { field: 'body.bdUserId' });
+      if (parent.tier !== 1) throw new AppError('tier_rule', 'a reseller sits under a tier-1 partner', { field: 'body.parentId' });
+      if (parent.status !== 'active') throw new AppError('partner_inactive', 'the parent partner is deactivated', { field: 'body.parentId' });
+      if (body.bdUserId) throw new AppError('tier_rule', 'a tier-2 reseller has no BD of its own', { field: 'body.bdUserId' });
     } else {
       candidate = { id, tenantId: id, tier: 1, parentId: null, bdUserId: body.bdUserId ?? null };
       authorize(ctx, 'create', 'Partner', candidate);

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Ctx } from '../../auth/context';
-import { unprocessable } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import { authorize, findReadable, listQuery } from '../../auth/scope';
 import { inTransaction } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
@@ -28,7 +28,7 @@ export async function updatePartner(ctx: Ctx, id: string, body: z.output<typeof 
     const partner = await findReadable(ctx, em, Partner, 'Partner', id, { lock: true });
     for (const field of Object.keys(body)) authorize(ctx, 'update', 'Partner', partner, field);
     if (body.bdUserId !== undefined) {
-      if (partner.tier !== 1) throw unprocessable('only a tier-1 partner is assigned a BD', { field: 'body.bdUserId' });
+      if (partner.tier !== 1) throw new AppError('tier_rule', 'only a tier-1 partner is assigned a BD', { field: 'body.bdUserId' });
       if (body.bdUserId) await assertAssignableBd(em, body.bdUserId);
       await recordAudit(em, ctx.actor, [
         { tenantId: partner.tenantId, objectType: 'partner', objectId: id, action: 'bd_assigned', from: partner.bdUserId, to: body.bdUserId },

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Ctx } from '../../auth/context';
-import { conflict, unprocessable } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import { authorize, findReadable, scopedQuery } from '../../auth/scope';
 import { inTransaction } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
@@ -20,18 +20,18 @@ const family = (role: Role) =>
 async function placement(ctx: Ctx, em: Parameters<Parameters<typeof inTransaction>[1]>[0], body: z.output<typeof CreateUserBody>) {
   const fam = family(body.role);
   if (fam === 'vendor') {
-    if (body.partnerId || body.accountId) throw unprocessable('vendor staff belong to no partner or account', { field: 'body.role' });
+    if (body.partnerId || body.accountId) throw new AppError('role_scope', 'vendor staff belong to no partner or account', { field: 'body.role' });
     return { tenantId: null, partnerId: null, accountId: null };
   }
   if (fam === 'account') {
-    if (!body.accountId) throw unprocessable(`role ${body.role} needs accountId`, { field: 'body.accountId' });
+    if (!body.accountId) throw new AppError('role_scope', `role ${body.role} needs accountId`, { field: 'body.accountId' });
     const account = await findReadable(ctx, em, Account, 'Account', body.accountId);
-    if (body.partnerId && body.partnerId !== account.partnerId) throw unprocessable('the account is not that partner\'s', { field: 'body.partnerId' });
+    if (body.partnerId && body.partnerId !== account.partnerId) throw new AppError('role_scope', 'the account is not that partner\'s', { field: 'body.partnerId' });
     return { tenantId: account.tenantId, partnerId: account.partnerId, accountId: account.id };
   }
-  if (body.accountId) throw unprocessable(`role ${body.role} belongs to a partner, not an account`, { field: 'body.accountId' });
+  if (body.accountId) throw new AppError('role_scope', `role ${body.role} belongs to a partner, not an account`, { field: 'body.accountId' });
   const partnerId = body.partnerId ?? ctx.actor.partnerId;
-  if (!partnerId) throw unprocessable(`role ${body.role} needs partnerId`, { field: 'body.partnerId' });
+  if (!partnerId) throw new AppError('role_scope', `role ${body.role} needs partnerId`, { field: 'body.partnerId' });
   // The actor's own partner is no secret to it (account users hang under it too): the policy, not
   // a 404, then decides whether it may add users there. Any other partner must be in scope.
   const partner =
@@ -68,8 +68,8 @@ export async function updateUser(ctx: Ctx, id: string, body: z.output<typeof Upd
     const user = await findReadable(ctx, em, User, 'User', id, { lock: true });
     for (const field of Object.keys(body)) authorize(ctx, 'update', 'User', user, field);
     if (body.role && body.role !== user.role) {
-      if (family(body.role) !== family(user.role)) throw unprocessable('a role changes only within its family', { field: 'body.role' });
-      if (user.id === ctx.actor.userId) throw conflict('you cannot change your own role');
+      if (family(body.role) !== family(user.role)) throw new AppError('role_family', 'a role changes only within its family', { field: 'body.role' });
+      if (user.id === ctx.actor.userId) throw new AppError('self_change_refused', 'you cannot change your own role');
       authorize(ctx, 'create', 'User', { ...user, role: body.role });
       await recordAudit(em, ctx.actor, [{ tenantId: user.tenantId, objectType: 'user', objectId: id, action: 'role_changed', from: user.role, to: body.role }]);
     }
@@ -79,7 +79,7 @@ export async function updateUser(ctx: Ctx, id: string, body: z.output<typeof Upd
 }
 
 export async function deactivateUser(ctx: Ctx, id: string, reason: string) {
-  if (id === ctx.actor.userId) throw conflict('you cannot deactivate yourself');
+  if (id === ctx.actor.userId) throw new AppError('self_change_refused', 'you cannot deactivate yourself');
   const user = await deactivate(ctx, { entity: User, subject: 'User', auditType: 'user' }, id, reason, (em) =>
     revokeTokensWhere(em, 'user_id', id),
   );
