@@ -207,6 +207,6 @@ describe('web: issuing and cancelling safely in the portal (R5-R9), in Chromium'
       await harness.ds.query(`UPDATE accounts SET status = 'deactivated' WHERE id = $1`, [lateOff]);
     });
     expect(named).to.deep.equal(['late-off']);
-    pa.expectNoConsoleErrors([/^POST \/v1\/issuance-requests 422$/]); // the deactivated account, refused
+    pa.expectNoConsoleErrors([/^POST \/v1\/issuance-requests 409$/]); // the deactivated account, refused
   });
 });
