@@ -21,9 +21,9 @@ import type { OrderJson, PayBody } from './order.schema';
  * limited it, any balance still covering it gives the same deduction). If another payment changed
  * the coupon in between, `app_assert` fails the statement and everything it wrote rolls back.
  * The order row comes first and the debit only happens when the order was inserted, so a replayed
- * Idempotency-Key never debits twice.
+ * Idempotency-Key never debits twice. (The checkout benchmark's floor server runs it too.)
  */
-const WRITE_SQL = `
+export const WRITE_SQL = `
 WITH o AS (
   INSERT INTO orders (tenant_id, id, account_id, partner_id, currency, scenario, promotional, paid_on_behalf, total,
                       coupon_id, coupon_deduction, cash, idempotency_key, request_hash, created_by)
