@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { Ctx, TokenCtx } from '../auth/context';
+import type { Ctx } from '../auth/context';
+import type { TokenCtx } from './checkout-fast.routes';
 import { notFound, unprocessable } from '../shared/errors';
 import { authorize, subjectOf } from '../auth/scope';
 import { tokenColumns, tokenLookupCtes, tokenRowOf } from '../auth/authenticate';
