@@ -20,6 +20,7 @@ import { issuanceRoutes } from './issuance/issuance.routes';
 import { activationRoutes } from './issuance/activation.routes';
 import { couponRoutes } from './coupons/coupon.routes';
 import { orderRoutes } from './orders/order.routes';
+import { checkoutFastPath } from './orders/checkout-fast.routes';
 import { billingRoutes } from './billing/billing.routes';
 import { reconcileRoutes } from './reconcile/reconcile.routes';
 import { voucherRoutes } from './vouchers/voucher.routes';
@@ -131,6 +132,7 @@ export function createApp({ ds, redis, queues = [], webDist }: AppDeps): Express
   });
   app.use('/v1', express.json({ limit: '2mb', strict: true }));
   app.use(open);
+  app.use(checkoutFastPath(ds)); // quote and pay for a bearer token: authenticated in their own statement
   app.use('/v1', authenticate(ds));
   app.use(v1);
   app.use((_req, _res, next) => next(new AppError('not_found', 'no such route')));

@@ -15,8 +15,8 @@ export type TokenRow = AccessRow;
 /**
  * The token lookup as two CTEs, `hit` (the token, its user and everything the user's access hangs
  * on) and `touch` (last_used_at, at most once a minute, so reads do not turn into a write per
- * request). `hash` is the SQL of the token's SHA-256. The middleware runs them as one statement; a
- * hot route may run them inside its own statement (see `deferAuthentication`), so that
+ * request). `hash` is the SQL of the token's SHA-256. The middleware runs them as one statement;
+ * checkout's quote and pay run them inside their own (src/orders/checkout-fast.routes.ts), so that
  * authenticating costs no round trip of its own.
  */
 export function tokenLookupCtes(hash: string): string {
@@ -92,20 +92,18 @@ export function establishActor(req: Request, res: Response, row: TokenRow | unde
   return signIn(req, res, row);
 }
 
-/** Routes (`METHOD /path`) that authenticate a bearer token inside their own first statement (see route.ts). */
-const deferred = new Set<string>();
-
-export function deferAuthentication(method: string, path: string): void {
-  deferred.add(`${method.toUpperCase()} ${path}`);
+/** The SHA-256 of the request's bearer token; undefined without an Authorization header, 401 when it is malformed. */
+export function bearerTokenHash(req: Request): Buffer | undefined {
+  const header = req.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer (\S+)$/.exec(header);
+  if (!match || !TOKEN_PATTERN.test(match[1])) throw unauthenticated('malformed bearer token');
+  return hashToken(match[1]);
 }
 
-/**
- * The hash of a token whose lookup was deferred to the route's own statement; undefined when the
- * middleware has already established the Actor (any other route, a URL spelled otherwise, or a
- * request signed by a session cookie).
- */
-export function deferredToken(res: Response): Buffer | undefined {
-  return res.locals.actor ? undefined : (res.locals.deferredToken as Buffer | undefined);
+/** The token lookup on its own: the row of a live token's user, or undefined. */
+export async function lookupToken(ds: DataSource, hash: Buffer): Promise<TokenRow | undefined> {
+  return (await pooled(ds)<TokenRow>(TOKEN_LOOKUP, [hash]))[0];
 }
 
 /**
@@ -113,21 +111,12 @@ export function deferredToken(res: Response): Buffer | undefined {
  * signed-in person -> Actor + CASL ability on res.locals; anything else is 401. A cookie is sent by
  * the browser on its own, so a cookie-signed request that may change something must also carry the
  * session's CSRF token in X-CSRF-Token (403 csrf_failed otherwise, before anything is written).
- * On a route that deferred authentication, a bearer token's header is only checked here and its
- * hash is left on res.locals for the route's statement, which looks it up the same way.
  */
 export function authenticate(ds: DataSource): RequestHandler {
   const lookup = pooled(ds); // prepared statements: every request runs one
   return async (req, res, next) => {
-    const header = req.headers.authorization;
-    if (header) {
-      const match = /^Bearer (\S+)$/.exec(header);
-      if (!match || !TOKEN_PATTERN.test(match[1])) throw unauthenticated('malformed bearer token');
-      const hash = hashToken(match[1]);
-      if (deferred.size && deferred.has(`${req.method} ${req.baseUrl}${req.path}`)) {
-        res.locals.deferredToken = hash;
-        return next();
-      }
+    const hash = bearerTokenHash(req);
+    if (hash) {
       establishActor(req, res, (await lookup<TokenRow>(TOKEN_LOOKUP, [hash]))[0]);
       return next();
     }
@@ -146,11 +135,4 @@ export function authenticate(ds: DataSource): RequestHandler {
     signIn(req, res, row, { id: row.session_id, csrfToken: row.csrf_token });
     next();
   };
-}
-
-/** The deferred lookup on its own (a request refused before its statement still answers 401 first). */
-export async function authenticateNow(ds: DataSource, req: Request, res: Response): Promise<void> {
-  const hash = deferredToken(res);
-  if (!hash) return;
-  establishActor(req, res, (await pooled(ds)<TokenRow>(TOKEN_LOOKUP, [hash]))[0]);
 }

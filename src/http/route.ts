@@ -7,11 +7,13 @@ import { AppError, validationError } from '../shared/errors';
 import { isCsvDownload } from '../shared/download';
 import { codesWithStatus, ERROR_CODES, type ErrorCode } from '../shared/error-codes';
 import { csvResponse } from './csv';
-import type { Ctx, TokenCtx } from '../auth/context';
-import { authenticateNow, deferAuthentication, deferredToken, establishActor } from '../auth/authenticate';
+import type { Ctx } from '../auth/context';
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 type Out<S> = S extends ZodType ? z.output<S> : undefined;
+
+/** What a handler gets: every input, validated by its schema. */
+export type RouteInput<P, Q, B> = { params: Out<P>; query: Out<Q>; body: Out<B>; headers: Record<string, string> };
 
 export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends ZodType | undefined> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -33,14 +35,7 @@ export interface RouteSpec<P extends AnyObject | undefined, Q extends AnyObject 
   public?: boolean;
   /** text/csv: the handler may answer a CsvDownload (src/shared/download.ts), which is written here; JSON otherwise. */
   produces?: 'application/json' | 'text/csv';
-  handler: (ctx: Ctx, input: { params: Out<P>; query: Out<Q>; body: Out<B>; headers: Record<string, string> }, res: Response) => Promise<unknown>;
-  /**
-   * For a hot route: the authenticate middleware only checks the header, and this handler looks the
-   * token up inside its own first statement (`tokenLookupCtes`), saving a round trip. It must call
-   * `authenticated` on what that statement answered before it uses anything else the statement
-   * read. `handler` still serves a request the middleware authenticated (the path spelled otherwise).
-   */
-  authenticating?: (ctx: TokenCtx, input: { params: Out<P>; query: Out<Q>; body: Out<B>; headers: Record<string, string> }, res: Response) => Promise<unknown>;
+  handler: (ctx: Ctx, input: RouteInput<P, Q, B>, res: Response) => Promise<unknown>;
 }
 
 /**
@@ -132,6 +127,19 @@ function pickHeaders(req: Request, schema: AnyObject): Record<string, unknown> {
   return Object.fromEntries(Object.keys(schema.shape).map((h) => [h, req.headers[h]]));
 }
 
+/** Every input of a request, validated by the route's strict schemas (400 otherwise). */
+export function routeInput<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends ZodType | undefined>(
+  spec: Pick<RouteSpec<P, Q, B>, 'params' | 'query' | 'body' | 'headers'>,
+  req: Request,
+): RouteInput<P, Q, B> {
+  return {
+    params: parse(spec.params, req.params, 'params'),
+    query: parse(spec.query, req.query, 'query'),
+    body: parse(spec.body, req.body, 'body'),
+    headers: spec.headers ? (parse(spec.headers, pickHeaders(req, spec.headers), 'headers') as Record<string, string>) : {},
+  } as RouteInput<P, Q, B>;
+}
+
 /** Thin route: validate every input with its strict schema, call the service, serialize. */
 export function route<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends ZodType | undefined>(
   router: Router,
@@ -163,37 +171,10 @@ export function route<P extends AnyObject | undefined, Q extends AnyObject | und
     },
   });
 
-  if (spec.authenticating) deferAuthentication(spec.method, spec.path);
   router[spec.method](spec.path, async (req: Request, res: Response) => {
-    let input: { params: Out<P>; query: Out<Q>; body: Out<B>; headers: Record<string, string> };
-    try {
-      input = {
-        params: parse(spec.params, req.params, 'params'),
-        query: parse(spec.query, req.query, 'query'),
-        body: parse(spec.body, req.body, 'body'),
-        headers: spec.headers ? (parse(spec.headers, pickHeaders(req, spec.headers), 'headers') as Record<string, string>) : {},
-      } as typeof input;
-    } catch (err) {
-      await authenticateNow(ds, req, res); // an unknown token is 401 before bad input is 400, as on every route
-      throw err;
-    }
-    const requestId = String(req.id);
-    const token = deferredToken(res);
-    let result: unknown;
-    if (token && spec.authenticating) {
-      const tctx: TokenCtx = {
-        tokenHash: token,
-        log: req.log,
-        requestId,
-        ds,
-        authenticated: (row) => ({ ...establishActor(req, res, row), log: req.log, requestId, ds }),
-      };
-      result = await spec.authenticating(tctx, input, res);
-    } else {
-      if (token) await authenticateNow(ds, req, res);
-      const ctx: Ctx = { actor: res.locals.actor, ability: res.locals.ability, log: req.log, requestId, ds, session: res.locals.session };
-      result = await spec.handler(ctx, input, res);
-    }
+    const input = routeInput(spec, req);
+    const ctx: Ctx = { actor: res.locals.actor, ability: res.locals.ability, log: req.log, requestId: String(req.id), ds, session: res.locals.session };
+    const result = await spec.handler(ctx, input, res);
     if (isCsvDownload(result)) {
       const csv = csvResponse(res, result.filename, [...result.columns], result.status ?? status);
       for await (const row of result.rows) await csv.write(row);

@@ -8,8 +8,8 @@ import { findReadable, listQuery } from '../auth/scope';
 import { paginate, whereEquals } from '../db/pagination';
 import { Order } from './order.entity';
 import { orderJson, orderSummary } from './order-json';
-import { authenticatedQuote, quote } from './quote';
-import { authenticatedPay, pay } from './pay';
+import { quote } from './quote';
+import { pay } from './pay';
 import { CheckoutBody, IdempotencyHeaders, ListOrdersQuery, OrderJson, OrderPage, PayBody, QuoteJson, QuoteQuery } from './order.schema';
 
 const tags = ['Checkout'];
@@ -25,21 +25,21 @@ async function listOrders(ctx: Ctx, q: z.output<typeof ListOrdersQuery>) {
   return { items: page.items.map(orderSummary), nextCursor: page.nextCursor };
 }
 
+/** Quote and pay, declared once: here for the ordinary path, and for checkout-fast.routes.ts. */
+export const QUOTE_ROUTE = {
+  method: 'post' as const, path: '/v1/checkout/quote', tags, errors: [403, 404, 422],
+  summary: 'Quote a prepaid order: every applicable coupon with what it would deduct, in priority (R22)',
+  query: QuoteQuery, body: CheckoutBody, response: QuoteJson,
+};
+export const PAY_ROUTE = {
+  method: 'post' as const, path: '/v1/orders', tags, status: 201 as const, errors: [403, 404, 409, 422], headers: IdempotencyHeaders,
+  summary: 'Pay a prepaid order with a coupon, `best` or `none` (R21); requires an Idempotency-Key',
+  body: PayBody, response: OrderJson,
+};
+
 export function orderRoutes(r: Router, ds: DataSource): void {
-  route(r, ds, {
-    method: 'post', path: '/v1/checkout/quote', tags, errors: [403, 404, 422],
-    summary: 'Quote a prepaid order: every applicable coupon with what it would deduct, in priority (R22)',
-    query: QuoteQuery, body: CheckoutBody, response: QuoteJson,
-    handler: (ctx, { body, query }) => quote(ctx, body, query.explain === 'true'),
-    authenticating: (tctx, { body, query }) => authenticatedQuote(tctx, body, query.explain === 'true'),
-  });
-  route(r, ds, {
-    method: 'post', path: '/v1/orders', tags, status: 201, errors: [403, 404, 409, 422], headers: IdempotencyHeaders,
-    summary: 'Pay a prepaid order with a coupon, `best` or `none` (R21); requires an Idempotency-Key',
-    body: PayBody, response: OrderJson,
-    handler: (ctx, { body, headers }) => pay(ctx, body, headers['idempotency-key']),
-    authenticating: (tctx, { body, headers }) => authenticatedPay(tctx, body, headers['idempotency-key']),
-  });
+  route(r, ds, { ...QUOTE_ROUTE, handler: (ctx, { body, query }) => quote(ctx, body, query.explain === 'true') });
+  route(r, ds, { ...PAY_ROUTE, handler: (ctx, { body, headers }) => pay(ctx, body, headers['idempotency-key']) });
   route(r, ds, {
     method: 'get', path: '/v1/orders', tags, errors: [], summary: 'Orders in your scope, newest first',
     query: ListOrdersQuery, response: OrderPage, handler: (ctx, { query }) => listOrders(ctx, query),

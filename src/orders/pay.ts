@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { DataSource } from 'typeorm';
-import type { Ctx, TokenCtx } from '../auth/context';
+import type { Ctx } from '../auth/context';
+import type { TokenCtx } from './checkout-fast.routes';
 import { AppError } from '../shared/errors';
 import { inTransaction, pgCode } from '../db/tx';
 import { inTx, pooled, type Sql } from '../db/prepared';
@@ -22,9 +23,9 @@ import type { OrderJson, PayBody } from './order.schema';
  * limited it, any balance still covering it gives the same deduction). If another payment changed
  * the coupon in between, `app_assert` fails the statement and everything it wrote rolls back.
  * The order row comes first and the debit only happens when the order was inserted, so a replayed
- * Idempotency-Key never debits twice.
+ * Idempotency-Key never debits twice. (The checkout benchmark's floor server runs it too.)
  */
-const WRITE_SQL = `
+export const WRITE_SQL = `
 WITH o AS (
   INSERT INTO orders (tenant_id, id, account_id, partner_id, currency, scenario, promotional, paid_on_behalf, total,
                       coupon_id, coupon_deduction, cash, idempotency_key, request_hash, created_by)
