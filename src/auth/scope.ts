@@ -1,7 +1,7 @@
 import { ForbiddenError, subject as asSubject } from '@casl/ability';
 import type { EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Ctx } from './context';
-import { notFound } from '../shared/errors';
+import { forbidden, notFound } from '../shared/errors';
 import type { Action, Subject } from './abilities';
 import { scopeQuery } from './ability-sql';
 
@@ -50,6 +50,18 @@ export async function findReadable<T extends ObjectLiteral>(
 /** A plain record tagged with its CASL subject type (a copy: the record itself is not touched). */
 export function subjectOf(subjectType: Exclude<Subject, 'all'>, record: object): Record<PropertyKey, unknown> {
   return asSubject(subjectType, { ...record }) as unknown as Record<PropertyKey, unknown>;
+}
+
+/**
+ * R6: 403 with CASL's reason, naming every account refused, unless each of `accounts` may be given
+ * a coupon of this cost bearer (the `CouponGrant` rule: issuance, activation codes, vouchers).
+ */
+export function authorizeGrants(ctx: Ctx, costBearer: string, accounts: readonly { id: string; kind: string }[], fallback: string): void {
+  const grant = (a: { kind: string }) => subjectOf('CouponGrant', { costBearer, accountKind: a.kind });
+  const refused = accounts.filter((a) => ctx.ability.cannot('create', grant(a)));
+  const [first] = refused;
+  if (!first) return;
+  throw forbidden(ctx.ability.relevantRuleFor('create', grant(first))?.reason ?? fallback, { accountIds: refused.map((a) => a.id) });
 }
 
 /** 403 with CASL's reason unless the actor may do `action` on this record (or field of it). */

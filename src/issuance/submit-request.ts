@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../auth/context';
-import { AppError, forbidden } from '../shared/errors';
-import { authorize, findReadable, subjectOf } from '../auth/scope';
+import { AppError } from '../shared/errors';
+import { authorize, authorizeGrants, findReadable } from '../auth/scope';
 import { inTransaction, updateReturning } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';
 import { enqueueJob } from '../jobs/outbox';
@@ -77,11 +77,7 @@ async function checkAccounts(ctx: Ctx, em: EntityManager, t: CouponTemplate, acc
   if (unknown.length) throw new AppError('unknown_accounts', 'some accounts are not subaccounts of this partner', { accountIds: unknown });
   const inactive = found.filter((a) => a.status !== 'active').map((a) => a.id);
   if (inactive.length) throw new AppError('account_deactivated', 'some accounts are deactivated', { accountIds: inactive });
-  const refused = found.filter((a) => ctx.ability.cannot('create', subjectOf('CouponGrant', { costBearer: t.costBearer, accountKind: a.kind })));
-  if (refused.length) {
-    const rule = ctx.ability.relevantRuleFor('create', subjectOf('CouponGrant', { costBearer: t.costBearer, accountKind: refused[0].kind }));
-    throw forbidden(rule?.reason ?? 'these accounts cannot receive this coupon', { accountIds: refused.map((a) => a.id) });
-  }
+  authorizeGrants(ctx, t.costBearer, found, 'these accounts cannot receive this coupon');
 }
 
 /** The request's items and, for a `once` template, the R7 claims on its accounts. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Ctx } from '../auth/context';
-import type { TokenCtx } from './checkout-fast.routes';
+import type { TokenCtx } from './token-ctx';
 import { AppError, notFound } from '../shared/errors';
 import { authorize, subjectOf } from '../auth/scope';
 import { tokenColumns, tokenLookupCtes, tokenRowOf } from '../auth/authenticate';

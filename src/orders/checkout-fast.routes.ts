@@ -2,26 +2,11 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { z } from 'zod';
 import { routeInput, type RouteInput, type RouteSpec } from '../http/route';
-import { bearerTokenHash, establishActor, lookupToken, type TokenRow } from '../auth/authenticate';
-import type { Ctx } from '../auth/context';
-import type { Logger } from '../logger';
+import { bearerTokenHash, establishActor, lookupToken } from '../auth/authenticate';
+import type { TokenCtx } from './token-ctx';
 import { authenticatedQuote } from './quote';
 import { authenticatedPay } from './pay';
 import { PAY_ROUTE, QUOTE_ROUTE } from './order.routes';
-
-/**
- * What quote and pay receive on the fast path: the bearer token's hash, to look up with
- * `tokenLookupCtes` inside their own first statement, and `authenticated` to turn the row that
- * statement answered into the Ctx (401 when there is none or its user is not active). Nothing may
- * be read for the caller or written before that.
- */
-export interface TokenCtx {
-  readonly tokenHash: Buffer;
-  readonly log: Logger;
-  readonly requestId: string;
-  readonly ds: DataSource;
-  authenticated(row: TokenRow | undefined): Ctx;
-}
 
 type Spec = Omit<RouteSpec<z.ZodObject<z.ZodRawShape> | undefined, z.ZodObject<z.ZodRawShape> | undefined, z.ZodType | undefined>, 'handler'>;
 

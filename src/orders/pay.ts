@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { DataSource } from 'typeorm';
 import type { Ctx } from '../auth/context';
-import type { TokenCtx } from './checkout-fast.routes';
+import type { TokenCtx } from './token-ctx';
 import { AppError } from '../shared/errors';
 import { inTransaction, pgCode } from '../db/tx';
 import { inTx, pooled, type Sql } from '../db/prepared';

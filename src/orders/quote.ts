@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Ctx } from '../auth/context';
-import type { TokenCtx } from './checkout-fast.routes';
+import type { TokenCtx } from './token-ctx';
 import { isApplicable, paymentTotal, type CouponFacts, type Payment, type ProductFacts, type RefusalCode } from '../billing/eligibility';
 import { checkoutOrder } from '../billing/priority';
 import { pooled } from '../db/prepared';

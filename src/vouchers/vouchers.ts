@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { z } from 'zod';
 import type { Ctx } from '../auth/context';
-import { AppError, forbidden, notFound } from '../shared/errors';
-import { authorize, findReadable, scopedQuery, subjectOf } from '../auth/scope';
+import { AppError, notFound } from '../shared/errors';
+import { authorize, authorizeGrants, findReadable, scopedQuery } from '../auth/scope';
 import { inTransaction, updateReturning } from '../db/tx';
 import { recordAudit } from '../audit/record-audit';
 import { Account } from '../tenancy/accounts/account.entity';
@@ -43,12 +43,7 @@ async function addHolders(ctx: Ctx, em: EntityManager, voucher: Coupon, accountI
   if (inactive.length) throw new AppError('account_deactivated', 'some accounts are deactivated', { accountIds: inactive });
   // R6: a voucher is a vendor-borne coupon, never held by a tier-2 reseller's own account; the
   // same CASL rule as for an issuance (CouponGrant) decides, account by account.
-  const grant = (a: Account) => subjectOf('CouponGrant', { costBearer: voucher.costBearer, accountKind: a.kind });
-  const refused = known.filter((a) => ctx.ability.cannot('create', grant(a)));
-  if (refused.length) {
-    const rule = ctx.ability.relevantRuleFor('create', grant(refused[0]!));
-    throw forbidden(rule?.reason ?? 'these accounts cannot hold this voucher', { accountIds: refused.map((a) => a.id) });
-  }
+  authorizeGrants(ctx, voucher.costBearer, known, 'these accounts cannot hold this voucher');
   await em.query(
     `INSERT INTO coupon_holders (tenant_id, coupon_id, account_id, added_by)
      SELECT $1, $2, unnest($3::uuid[]), $4 ON CONFLICT DO NOTHING`,
