@@ -4,7 +4,7 @@ import { Queue, type Job } from 'bullmq';
 import { harness, requireEnv } from '../support/harness';
 import { as, call } from '../support/http';
 import { buildWorld, type World } from '../support/world';
-import { startInProcessWorkers } from '../support/jobs';
+import { useWorkers } from '../support/jobs';
 import { insertVoucher } from '../support/vouchers-world';
 import { bulkAccounts, ensureProducts, insertCoupon, ledgerMismatches } from '../support/coupons-world';
 import { billingCycle } from '../../src/billing/billing-cycle.job';
@@ -14,13 +14,9 @@ const DAY = 86_400_000;
 
 describe('R20 R23 R24 pay-as-you-go: usage, the billing cycle, automatic coupons, overdue bills', () => {
   let w: World;
-  let workers: Awaited<ReturnType<typeof startInProcessWorkers>>;
+  const workers = useWorkers();
   before(async () => {
     await ensureProducts();
-    workers = await startInProcessWorkers();
-  });
-  after(async () => {
-    await workers.close();
   });
   beforeEach(async () => {
     w = await buildWorld(harness.ds);

@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { harness, requireEnv } from '../support/harness';
 import { as } from '../support/http';
 import { buildWorld, type World } from '../support/world';
-import { startInProcessWorkers } from '../support/jobs';
+import { useWorkers } from '../support/jobs';
 import { ensureProducts, insertCoupon, ledgerMismatches } from '../support/coupons-world';
 import { fingerprint } from '../support/db-fingerprint';
 import { reconcileWith } from '../../src/reconcile/reconcile';
@@ -18,13 +18,9 @@ const freshDay = () => new Date(FIRST - ++days * 3 * DAY);
 
 describe('R23 R26 every usage record is billed exactly once; a cycle that cannot succeed stops', () => {
   let w: World;
-  let workers: Awaited<ReturnType<typeof startInProcessWorkers>>;
+  const workers = useWorkers();
   before(async () => {
     await ensureProducts();
-    workers = await startInProcessWorkers();
-  });
-  after(async () => {
-    await workers.close();
   });
   beforeEach(async () => {
     w = await buildWorld(harness.ds);

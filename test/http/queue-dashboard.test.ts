@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { Queue } from 'bullmq';
 import { harness } from '../support/harness';
 import { buildWorld, type World } from '../support/world';
-import { startInProcessWorkers } from '../support/jobs';
+import { useWorkers } from '../support/jobs';
 import { createApp } from '../../src/app';
 import { openQueues } from '../../src/jobs/queues';
 
@@ -13,10 +13,9 @@ describe('queue operations: the Bull Board dashboard for platform admins', () =>
   let server: Server;
   let base: string;
   let queues: Map<string, Queue>;
-  let workers: Awaited<ReturnType<typeof startInProcessWorkers>>;
+  const workers = useWorkers();
   before(async () => {
     w = await buildWorld(harness.ds);
-    workers = await startInProcessWorkers();
     queues = openQueues(harness.redis, workers.prefix);
     server = createApp({ ds: harness.ds, redis: harness.redis, queues: [...queues.values()] }).listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
@@ -25,7 +24,6 @@ describe('queue operations: the Bull Board dashboard for platform admins', () =>
   after(async () => {
     server.close();
     await Promise.all([...queues.values()].map((q) => q.close()));
-    await workers.close();
   });
   const get = (path: string, token?: string) => fetch(base + path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { harness, requireEnv } from '../support/harness';
 import { as, call, type Reply } from '../support/http';
 import { buildWorld, type Person, type World } from '../support/world';
-import { startInProcessWorkers, type JobWatcher } from '../support/jobs';
+import { useWorkers, type JobWatcher } from '../support/jobs';
 import { bulkAccounts, createTemplate, ensureProducts, ledgerMismatches } from '../support/coupons-world';
 import { accountUser, addCodeFixtures, codesOf } from '../support/codes-world';
 import { fingerprint } from '../support/db-fingerprint';
@@ -13,19 +13,17 @@ import { hasValidCheckDigit, luhnCheckDigit } from '../../src/issuance/activatio
 /** R31 end to end: offline requests, generation (shown once), activation, attempt limits, expiry. */
 describe('R31 activation codes: offline requests, codes shown once, activation, attempt limits', () => {
   let w: World;
-  let workers: Awaited<ReturnType<typeof startInProcessWorkers>>;
+  const workers = useWorkers();
   let jobs: JobWatcher;
   const limits = () => attemptLimits(harness.redis);
   const ADDRESS = '127.0.0.1'; // every test request comes from here (the API trusts no proxy)
 
   before(async () => {
     await ensureProducts();
-    workers = await startInProcessWorkers();
     jobs = workers.watcher;
   });
   after(async () => {
     await limits().reset({ address: ADDRESS });
-    await workers.close();
   });
   beforeEach(async () => {
     await limits().reset({ address: ADDRESS });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { harness } from '../support/harness';
 import { as, call, type Reply } from '../support/http';
 import { buildWorld, type Person, type World } from '../support/world';
-import { startInProcessWorkers, type JobWatcher } from '../support/jobs';
+import { useWorkers, type JobWatcher } from '../support/jobs';
 import { bulkAccounts, createTemplate, ensureProducts, templateBody } from '../support/coupons-world';
 
 /**
@@ -33,15 +33,11 @@ const sorted = (ids: string[]) => [...ids].sort();
 
 describe('issuance rules: R4 validation and cap, R5 budget, R6 tier-2, R7 once per account', () => {
   let w: World;
-  let workers: Awaited<ReturnType<typeof startInProcessWorkers>>;
+  const workers = useWorkers();
   let jobs: JobWatcher;
   before(async () => {
     await ensureProducts();
-    workers = await startInProcessWorkers();
     jobs = workers.watcher;
-  });
-  after(async () => {
-    await workers.close();
   });
   beforeEach(async () => {
     w = await buildWorld(harness.ds);

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { harness } from '../support/harness';
 import { as } from '../support/http';
 import { buildWorld, type World } from '../support/world';
-import { JobWatcher, startInProcessWorkers } from '../support/jobs';
+import { JobWatcher, useWorkers } from '../support/jobs';
 import { startWorkerProcess } from '../support/worker-process';
 import { createTemplate, ensureProducts } from '../support/coupons-world';
 
@@ -13,13 +13,9 @@ import { createTemplate, ensureProducts } from '../support/coupons-world';
  */
 describe('R9 R11 a request\'s audit chain has no gap, on every path', () => {
   let w: World;
-  let workers: Awaited<ReturnType<typeof startInProcessWorkers>>;
+  const workers = useWorkers();
   before(async () => {
     await ensureProducts();
-    workers = await startInProcessWorkers();
-  });
-  after(async () => {
-    await workers.close();
   });
   beforeEach(async () => {
     w = await buildWorld(harness.ds);
@@ -98,7 +94,7 @@ describe('R9 R11 a request\'s audit chain has no gap, on every path', () => {
 
   it('R9 R11: no decision within the window: ... -> expired, by the system', async () => {
     // A worker process with a one-second window, alone (the window is its configuration).
-    await workers.close();
+    await workers.stop();
     const prefix = `e${randomUUID().slice(0, 8)}`;
     const watcher = await JobWatcher.start(prefix);
     const quick = await startWorkerProcess(prefix, { APPROVAL_WINDOW_SECONDS: '1' });
@@ -112,7 +108,7 @@ describe('R9 R11 a request\'s audit chain has no gap, on every path', () => {
     } finally {
       await quick.stop();
       await watcher.close();
-      workers = await startInProcessWorkers();
+      await workers.start();
     }
   });
 

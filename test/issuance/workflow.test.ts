@@ -2,21 +2,17 @@ import { expect } from 'chai';
 import { harness } from '../support/harness';
 import { as } from '../support/http';
 import { buildWorld, type World } from '../support/world';
-import { startInProcessWorkers, type JobWatcher } from '../support/jobs';
+import { useWorkers, type JobWatcher } from '../support/jobs';
 import { createTemplate, ensureProducts } from '../support/coupons-world';
 
 /** R5, R9-R12 end to end: real HTTP, real PostgreSQL, the relay and BullMQ workers. */
 describe('issuance workflow: routing, the BD decision, issuance, audit', () => {
   let w: World;
-  let workers: Awaited<ReturnType<typeof startInProcessWorkers>>;
+  const workers = useWorkers();
   let jobs: JobWatcher;
   before(async () => {
     await ensureProducts();
-    workers = await startInProcessWorkers();
     jobs = workers.watcher;
-  });
-  after(async () => {
-    await workers.close();
   });
   beforeEach(async () => {
     w = await buildWorld(harness.ds);

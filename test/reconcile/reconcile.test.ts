@@ -7,10 +7,13 @@ import { harness, requireEnv } from '../support/harness';
 import { call } from '../support/http';
 import { buildWorld, type World } from '../support/world';
 import { ensureProducts, insertCoupon } from '../support/coupons-world';
+import { ownDatabase } from '../support/own-database';
 import { ReconcileReport, reconcile, reconcileWith, type Report } from '../../src/reconcile/reconcile';
 
 /**
- * The report is global and other test files share the database, so these tests corrupt only rows
+ * The report is global and other test files share the database. The checks that the whole report
+ * is ok run on a database of their own (a clone of the migrated template), so no other file's
+ * fixtures can fail them; the others corrupt only rows
  * of their own fresh world, undo every corruption (absolute values, so undoing twice is harmless)
  * in afterEach even when an assertion fails, and assert on their own ids. Corruptions that the
  * schema forbids (a negative balance, bills the ledger disagrees with) happen inside a transaction that rolls back.
@@ -55,7 +58,7 @@ function named(r: Report): Set<string> {
 }
 const expectNoneNamed = (r: Report, ids: string[]) => expect(ids.filter((id) => named(r).has(id)), JSON.stringify(r)).to.deep.equal([]);
 
-function runCli(env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/reconcile/cli.ts'], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: requireEnv('DATABASE_URL'), REDIS_URL: requireEnv('REDIS_URL'), LOG_LEVEL: 'silent', ...env },
@@ -93,13 +96,20 @@ describe('R25 R26 reconciliation: balances against ledgers, ledger chains, order
     (await harness.ds.query(`SELECT id::text FROM coupon_ledger WHERE order_id = $1 AND type = 'deduct'`, [orderId]))[0].id;
 
   it('R26: on a fresh world the report is ok: every balance equals its ledger, every chain holds, nothing is negative', async () => {
-    const r = await reconcile(harness.ds);
-    expect(ReconcileReport.parse(r)).to.deep.equal(r);
-    expect(r.ok, JSON.stringify(r)).to.equal(true);
-    expect(r.coupons.checked).to.be.at.least(4);
-    expect(r.ledgerChain.checked).to.be.at.least(4);
-    expect(r.negative).to.deep.equal({ count: 0, couponIds: [] });
-    expect(Date.parse(r.checkedAt)).to.be.closeTo(Date.now(), 60_000);
+    const own = await ownDatabase();
+    try {
+      await ensureProducts(own.ds);
+      await buildWorld(own.ds);
+      const r = await reconcile(own.ds);
+      expect(ReconcileReport.parse(r)).to.deep.equal(r);
+      expect(r.ok, JSON.stringify(r)).to.equal(true);
+      expect(r.coupons.checked).to.equal(4);
+      expect(r.ledgerChain.checked).to.equal(4);
+      expect(r.negative).to.deep.equal({ count: 0, couponIds: [] });
+      expect(Date.parse(r.checkedAt)).to.be.closeTo(Date.now(), 60_000);
+    } finally {
+      await own.drop();
+    }
   });
 
   it('R26: a coupon whose balance drifts from its ledger is reported with both amounts, and is gone once repaired', async () => {
@@ -244,19 +254,25 @@ describe('R25 R26 reconciliation: balances against ledgers, ledger chains, order
   });
 
   it('R26: `npm run reconcile` prints the report as JSON and exits 0; after a corruption it exits 1 naming the coupon; a bad DATABASE_URL exits 2', async () => {
-    const good = await runCli();
-    expect(good.code, good.stderr).to.equal(0);
-    const report = ReconcileReport.parse(JSON.parse(good.stdout));
-    expect(report.ok).to.equal(true);
-    expectNoneNamed(report, myCoupons());
+    const own = await ownDatabase();
+    try {
+      await ensureProducts(own.ds);
+      const mine = await buildWorld(own.ds);
+      const good = await runCli({ DATABASE_URL: own.url });
+      expect(good.code, good.stderr).to.equal(0);
+      const report = ReconcileReport.parse(JSON.parse(good.stdout));
+      expect(report.ok).to.equal(true);
+      expect(report.coupons.checked).to.equal(4);
 
-    await corrupt(`UPDATE coupons SET balance = 4000 WHERE id = $1`, [w.B.couponR], { sql: `UPDATE coupons SET balance = 5000 WHERE id = $1`, params: [w.B.couponR] });
-    const bad = await runCli();
-    expect(bad.code, bad.stderr).to.equal(1);
-    expect(ReconcileReport.parse(JSON.parse(bad.stdout)).coupons.mismatches).to.deep.include({
-      couponId: w.B.couponR, tenantId: w.B.partner, balance: '4000', ledgerSum: '5000',
-    });
-    await undoAll();
+      await own.ds.query(`UPDATE coupons SET balance = 4000 WHERE id = $1`, [mine.B.couponR]);
+      const bad = await runCli({ DATABASE_URL: own.url });
+      expect(bad.code, bad.stderr).to.equal(1);
+      expect(ReconcileReport.parse(JSON.parse(bad.stdout)).coupons.mismatches).to.deep.equal([
+        { couponId: mine.B.couponR, tenantId: mine.B.partner, balance: '4000', ledgerSum: '5000' },
+      ]);
+    } finally {
+      await own.drop();
+    }
 
     const misconfigured = await runCli({ DATABASE_URL: 'not-a-url' });
     expect(misconfigured.code).to.equal(2);

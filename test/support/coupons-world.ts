@@ -7,8 +7,8 @@ import { hashToken, newTokenSecret, tokenPrefix } from '../../src/auth/tokens/to
 import { ledgerRows } from '../../src/coupons/ledger.sql';
 
 /** Catalog entries the coupon tests refer to (idempotent). */
-export async function ensureProducts(): Promise<void> {
-  await harness.ds.query(
+export async function ensureProducts(ds = harness.ds): Promise<void> {
+  await ds.query(
     `INSERT INTO products (code, name, category, excluded_from_general, marketplace) VALUES
        ('cvm', 'Cloud Virtual Machine', 'compute', false, false),
        ('mysql', 'Managed MySQL', 'database', false, false),

@@ -83,3 +83,38 @@ export async function startInProcessWorkers(env: Record<string, string> = {}): P
     },
   };
 }
+
+export type InProcessWorkers = Awaited<ReturnType<typeof startInProcessWorkers>>;
+
+/**
+ * The one start/stop of in-process workers for a describe block: real BullMQ workers and the relay
+ * start before its tests (after the hooks registered earlier) and stop after them, even when a test
+ * stopped them itself (`stop()`, `start()` again). Read `.watcher` and `.prefix` inside tests and hooks, once they started.
+ */
+export function useWorkers(env: Record<string, string> = {}): { readonly watcher: JobWatcher; readonly prefix: string; start(): Promise<void>; stop(): Promise<void> } {
+  let running: InProcessWorkers | undefined;
+  const started = (): InProcessWorkers => {
+    if (!running) throw new Error('the workers are not running: read them inside a test or a hook after useWorkers()');
+    return running;
+  };
+  const start = async () => {
+    running ??= await startInProcessWorkers(env);
+  };
+  before(start);
+  const stop = async () => {
+    const r = running;
+    running = undefined;
+    await r?.close();
+  };
+  after(stop);
+  return {
+    get watcher() {
+      return started().watcher;
+    },
+    get prefix() {
+      return started().prefix;
+    },
+    start,
+    stop,
+  };
+}

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { harness } from '../support/harness';
-import { call } from '../support/http';
+import { call, type Reply } from '../support/http';
+import { tablesWrittenBy } from '../support/db-fingerprint';
 import { buildWorld, type Person, type Tree, type World } from '../support/world';
 import { ensureProducts } from '../support/coupons-world';
 import { addCodeFixtures, codesOf } from '../support/codes-world';
@@ -9,8 +10,9 @@ import { addVoucherFixtures, vouchersOf } from '../support/vouchers-world';
 /**
  * R1, R2, R3: every object route, every role, an object of one's own scope and the same kind of
  * object in another tenant. Own scope answers per the role table (403 when the role may see but not
- * do); another tenant's object is always 404, exactly like a missing one. Each case gets a fresh
- * world, so state-changing cases cannot leak into each other.
+ * do); another tenant's object is always 404, exactly like a missing one. A refusal (any 4xx) writes
+ * nothing: the two trees' rows, the vendor's and the tenantless tables are the same afterwards. Each
+ * case gets a fresh world, so state-changing cases cannot leak into each other.
  */
 type RoleKey = 'admin' | 'bd' | 'pa' | 'po' | 'pv' | 'ra' | 'ao' | 'af' | 'am';
 const ROLES: RoleKey[] = ['admin', 'bd', 'pa', 'po', 'pv', 'ra', 'ao', 'af', 'am'];
@@ -116,9 +118,15 @@ describe('R1 R2 R3 isolation matrix: every object route x every role x own and o
         await c.setup?.(w);
         const token = actor(w, r).token;
         const body = (t: Tree) => (typeof c.body === 'function' ? c.body(t, r) : c.body);
-        const own = await call(c.method, c.path(w.A, r), { token, body: body(w.A) });
+        const tenants = [w.A.partner, w.B.partner];
+        const send = async (t: Tree): Promise<Reply> => {
+          const { result, written } = await tablesWrittenBy(harness.ds, () => call(c.method, c.path(t, r), { token, body: body(t) }), tenants);
+          if (result.status >= 400) expect(written, `refused with ${result.status}, yet wrote`).to.deep.equal([]);
+          return result;
+        };
+        const own = await send(w.A);
         expect(own.status, JSON.stringify(own.body)).to.equal(c.own[r]);
-        const other = await call(c.method, c.path(w.B, r), { token, body: body(w.B) });
+        const other = await send(w.B);
         // The platform admin is vendor staff: every tenant is in its scope.
         expect(other.status, JSON.stringify(other.body)).to.equal(r === 'admin' ? c.own[r] : 404);
         if (other.status === 404) expect(other.body.error.code).to.equal('not_found');

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { harness } from '../support/harness';
 import { as } from '../support/http';
 import { buildWorld, type World } from '../support/world';
-import { startInProcessWorkers } from '../support/jobs';
+import { useWorkers } from '../support/jobs';
 import { createTemplate, ensureProducts } from '../support/coupons-world';
 import { fingerprint } from '../support/db-fingerprint';
 import { expectEveryFieldLabelled, focused, signInThroughForm, useBrowser, waitForFocus, type TrackedPage } from './support/browser';
@@ -16,13 +16,12 @@ import { clearSignInFailures, givePasswords, WEB_PASSWORD } from './support/peop
 describe('web: the BD approval queue (R2, R9), in Chromium', () => {
   const web = useBrowser(__filename);
   let w: World;
-  let workers: Awaited<ReturnType<typeof startInProcessWorkers>>;
+  const workers = useWorkers();
   let bd: TrackedPage;
   let oldest: string; // the partner's request, submitted through the API and made 3 hours old
 
   before(async () => {
     await ensureProducts();
-    workers = await startInProcessWorkers();
     w = await buildWorld(harness.ds);
     await givePasswords([w.bd]);
     await clearSignInFailures();
@@ -35,9 +34,6 @@ describe('web: the BD approval queue (R2, R9), in Chromium', () => {
     // Older than the world's own pending request (w.A.reqD), so it heads the queue.
     await harness.ds.query(`UPDATE issuance_requests SET created_at = now() - interval '3 hours 5 minutes' WHERE id = $1`, [oldest]);
     bd = await web.newPage();
-  });
-  after(async () => {
-    await workers?.close();
   });
 
   const status = async (id: string) => (await as(w.bd.token).get(`/v1/issuance-requests/${id}`)).body as { status: string; decisionReason: string | null };

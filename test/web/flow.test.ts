@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { harness } from '../support/harness';
 import { buildWorld, type World } from '../support/world';
-import { startInProcessWorkers } from '../support/jobs';
+import { useWorkers } from '../support/jobs';
 import { createTemplate, ensureProducts } from '../support/coupons-world';
 import { signInThroughForm, useBrowser, waitForFocus } from './support/browser';
 import { clearSignInFailures, givePasswords, WEB_PASSWORD } from './support/people';
@@ -16,19 +16,15 @@ import { expectCouponInWallet, payWithCoupon } from './support/billing-steps';
 describe('web: a coupon from the portal through the BD queue to checkout (R2, R9, R13, R21), in Chromium', () => {
   const web = useBrowser(__filename);
   let w: World;
-  let workers: Awaited<ReturnType<typeof startInProcessWorkers>>;
+  const workers = useWorkers();
   const templateName = 'Cross-view launch credit';
 
   before(async () => {
     await ensureProducts();
-    workers = await startInProcessWorkers();
     w = await buildWorld(harness.ds);
     await givePasswords([w.A.pa, w.bd, w.A.af]);
     await clearSignInFailures();
     await createTemplate(w.A.pa, { name: templateName, costBearer: 'vendor', faceValue: '5000', productCodes: ['cvm'], billingModes: ['prepaid'], scenarios: ['purchase'] });
-  });
-  after(async () => {
-    await workers?.close();
   });
 
   it('R2 R9 R13 R21: the partner submits, the BD approves, the workers issue, the subaccount pays with the coupon', async () => {

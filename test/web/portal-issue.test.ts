@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { harness } from '../support/harness';
 import { as } from '../support/http';
 import { buildWorld, type World } from '../support/world';
-import { startInProcessWorkers } from '../support/jobs';
+import { useWorkers } from '../support/jobs';
 import { createTemplate, ensureProducts } from '../support/coupons-world';
 import { signInThroughForm, useBrowser, waitForFocus, type TrackedPage } from './support/browser';
 import { clearSignInFailures, givePasswords, WEB_PASSWORD } from './support/people';
@@ -16,7 +16,7 @@ import { fillIssuanceForm } from './support/portal-steps';
 describe('web: issuing and cancelling safely in the portal (R5-R9), in Chromium', () => {
   const web = useBrowser(__filename);
   let w: World;
-  let workers: Awaited<ReturnType<typeof startInProcessWorkers>>;
+  const workers = useWorkers();
   let pa: TrackedPage;
   let lateOff: string;
   const tpl = { spring: 'Spring credit', vendor: 'Vendor fund', once: 'Welcome once' };
@@ -27,7 +27,6 @@ describe('web: issuing and cancelling safely in the portal (R5-R9), in Chromium'
 
   before(async () => {
     await ensureProducts();
-    workers = await startInProcessWorkers();
     w = await buildWorld(harness.ds);
     await givePasswords([w.A.pa]);
     await clearSignInFailures();
@@ -43,9 +42,6 @@ describe('web: issuing and cancelling safely in the portal (R5-R9), in Chromium'
     await createTemplate(w.A.pa, { name: tpl.vendor, costBearer: 'vendor', faceValue: '7500' });
     pa = await web.newPage();
     await signInThroughForm(pa.page, w.A.pa.email, WEB_PASSWORD);
-  });
-  after(async () => {
-    await workers?.close();
   });
 
   it('R9: pressing Enter in the subaccount search does not submit the request', async () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { harness } from '../support/harness';
 import { as } from '../support/http';
 import { buildWorld, type World } from '../support/world';
-import { startInProcessWorkers } from '../support/jobs';
+import { useWorkers } from '../support/jobs';
 import { createTemplate, ensureProducts, insertCoupon } from '../support/coupons-world';
 import { insertLedgerMoves, midMonth, monthsAgo } from '../support/deductions';
 import { fingerprint } from '../support/db-fingerprint';
@@ -19,13 +19,12 @@ import { confirmIssuance, fillIssuanceForm, submitIssuanceInPortal } from './sup
 describe('web: the distributor portal (R1 R4-R9 R12 R24), in Chromium', () => {
   const web = useBrowser(__filename);
   let w: World;
-  let workers: Awaited<ReturnType<typeof startInProcessWorkers>>;
+  const workers = useWorkers();
   let pa: TrackedPage;
   const [m1, m0] = [monthsAgo(1), monthsAgo(0)];
 
   before(async () => {
     await ensureProducts();
-    workers = await startInProcessWorkers();
     w = await buildWorld(harness.ds);
     await givePasswords([w.A.pa, w.A.ra]);
     await clearSignInFailures();
@@ -40,9 +39,6 @@ describe('web: the distributor portal (R1 R4-R9 R12 R24), in Chromium', () => {
     await insertLedgerMoves(c2, [{ type: 'deduct', amount: 700, at: midMonth(m0) }]);
     pa = await web.newPage();
     await signInThroughForm(pa.page, w.A.pa.email, WEB_PASSWORD);
-  });
-  after(async () => {
-    await workers?.close();
   });
 
   const nav = (page: TrackedPage['page'], name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();

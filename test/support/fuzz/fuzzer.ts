@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { harness } from '../harness';
-import { fingerprint } from '../db-fingerprint';
+import { tablesWrittenBy } from '../db-fingerprint';
 import { signInLimits } from '../../../src/auth/sessions/sign-in-limits';
 import { describeExchange, problemsOf, send, type Answer } from './exchange';
 import type { ActorName, FuzzRequest } from './request';
@@ -26,15 +26,10 @@ const NO_ANSWER_MS = 15_000;
 /**
  * Sends fuzzed requests one at a time over real HTTP and judges each answer: no 5xx, the one error
  * shape on every non-2xx, no body accepted unless sent as JSON, and, for a refusal (4xx), the
- * database's fingerprint unchanged. The fingerprint taken after one request is the next one's
- * "before". A full fingerprint reads every row, which grows with the database the suite has built,
- * so a refusal is first checked the cheap way: no transaction that wrote anything has ended since
- * the request was sent (the next transaction id did not move: a write always takes one, a read
- * never does). Only when one did is the fingerprint compared (authentication's bookkeeping, a
- * token's last_used_at, writes too, and the fingerprint leaves it out).
+ * database unchanged (`tablesWrittenBy`: a snapshot from before the request, read only when some
+ * transaction that wrote ended meanwhile).
  */
 export class Fuzzer {
-  private before: Record<string, string> | undefined;
   readonly statuses = new Map<string, Map<number, number>>();
 
   constructor(private readonly tokens: Record<ActorName, string | undefined>) {}
@@ -42,31 +37,26 @@ export class Fuzzer {
   /** The failure message for this request, or undefined when its answer is as it must be. */
   async exchange(req: FuzzRequest): Promise<Finding | undefined> {
     if (req.op === 'POST /v1/session') await this.clearSignInFailures(req);
-    this.before ??= await fingerprint(harness.ds);
-    const xidBefore = await nextXid();
     const token = this.tokens[req.actor];
     let sent: Record<string, string> = req.headers;
     let answer: Answer | undefined;
     const problems: string[] = [];
-    try {
-      ({ sent, answer } = await send(req, token, NO_ANSWER_MS));
-      problems.push(...problemsOf(req, answer));
-    } catch (err) {
-      problems.push(`no answer: ${(err as Error).message}`);
-    }
+    const { written } = await tablesWrittenBy(harness.ds, async () => {
+      try {
+        ({ sent, answer } = await send(req, token, NO_ANSWER_MS));
+        problems.push(...problemsOf(req, answer));
+      } catch (err) {
+        problems.push(`no answer: ${(err as Error).message}`);
+      }
+    });
     const status = answer?.status;
     if (status !== undefined) {
       const counts = this.statuses.get(req.op) ?? new Map<number, number>();
       counts.set(status, (counts.get(status) ?? 0) + 1);
       this.statuses.set(req.op, counts);
     }
-    if (status !== undefined && status >= 400 && status < 500 && (await nextXid()) !== xidBefore) {
-      const after = await fingerprint(harness.ds);
-      const written = Object.keys(after).filter((t) => after[t] !== this.before![t]);
-      if (written.length) problems.push(`refused with ${status} but wrote to ${written.join(', ')}`);
-      this.before = after;
-    } else if (status === undefined || status < 400 || status >= 500) {
-      this.before = undefined; // accepted (or failed): it may have written; the next request measures again
+    if (status !== undefined && status >= 400 && status < 500 && written.length) {
+      problems.push(`refused with ${status} but wrote to ${written.join(', ')}`);
     }
     if (!problems.length) return undefined;
     return { op: req.op, problems, status, message: describeExchange(req, sent, answer, problems) };
@@ -101,9 +91,3 @@ export class Fuzzer {
 }
 
 class FuzzFailure extends Error {}
-
-/** The id the next transaction to write will get: it moves exactly when a writing transaction ends. */
-async function nextXid(): Promise<string> {
-  const [row]: { x: string }[] = await harness.ds.query(`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x`);
-  return row!.x;
-}
