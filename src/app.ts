@@ -14,7 +14,7 @@ import { partnerRoutes } from './tenancy/partners/partner.routes';
 import { accountRoutes } from './tenancy/accounts/account.routes';
 import { userRoutes } from './tenancy/users/user.routes';
 import { catalogRoutes } from './catalog/catalog.routes';
-import { budgetRoutes } from './catalog/budget.routes';
+import { budgetRoutes } from './budgets/budget.routes';
 import { templateRoutes } from './templates/template.routes';
 import { issuanceRoutes } from './issuance/issuance.routes';
 import { activationRoutes } from './issuance/activation.routes';

@@ -8,7 +8,8 @@ import { ACCOUNT_ROLES, PARTNER_ROLES, VENDOR_ROLES, type Role } from '../tenanc
  * auth/ability-sql.ts, filter every list query (R1, R2).
  */
 export type Action =
-  | 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide' | 'settle' | 'refund' | 'reclaim' | 'activate';
+  | 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide' | 'settle' | 'refund' | 'reclaim' | 'activate'
+  | 'grant';
 export type Subject =
   | 'Partner' | 'Account' | 'User' | 'ApiToken' | 'QueueDashboard' | 'Product' | 'Budget'
   | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'ActivationCode' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'Reconciliation'
@@ -49,6 +50,9 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     const mine = { tenantId: { $in: [...a.bdTenantIds] } };
     can('read', ['Partner', 'Template', 'IssuanceRequest'], mine);
     can('decide', 'IssuanceRequest', { ...mine, costBearer: 'vendor' });
+    // R36: the BD reads its partners' budgets and grants what the vendor will bear for them.
+    can('read', 'Budget', mine);
+    can('grant', 'Budget', { ...mine, kind: 'vendor' });
   },
   partner_admin(a, { can }) {
     can('read', 'Partner', { id: a.partnerId });
@@ -56,6 +60,8 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     if (a.partnerTier === 1) {
       can(['create', 'read', 'deactivate'], 'Partner', { parentId: a.partnerId, tenantId: a.tenantId });
       can('update', 'Partner', ['name'], { parentId: a.partnerId, tenantId: a.tenantId });
+      // R36: a distributor allocates part of its partner-borne budget to its resellers.
+      can('grant', 'Budget', { kind: 'partner', parentId: a.partnerId, tenantId: a.tenantId });
     }
     can(CHANGE, 'Account', { partnerId: a.partnerId, tenantId: a.tenantId });
     can(['read', 'update', 'deactivate'], 'User', { partnerId: a.partnerId, tenantId: a.tenantId });
@@ -72,6 +78,7 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
   },
   partner_viewer(a, { can }) {
     can('read', 'Partner', { id: a.partnerId });
+    if (a.partnerTier === 1) can('read', 'Budget', { parentId: a.partnerId, tenantId: a.tenantId }); // R36: its resellers' allocations
     can('read', 'Account', { partnerId: a.partnerId, tenantId: a.tenantId });
     can('read', 'User', { partnerId: a.partnerId, accountId: null, tenantId: a.tenantId });
     can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Budget', 'Order', 'Bill', 'VoucherPool', 'Voucher', 'Fault', 'CompensationClaim'], { partnerId: a.partnerId, tenantId: a.tenantId });
@@ -115,6 +122,7 @@ function issuer(a: Actor, can: Builder['can']): void {
   can(['create', 'read', 'update', 'archive'], 'Template', own);
   can(['create', 'read', 'cancel'], 'IssuanceRequest', own);
   can('read', ['Coupon', 'Budget', 'Order', 'Bill', 'Fault'], own);
+  if (a.partnerTier === 1) can('read', 'Budget', { parentId: a.partnerId, tenantId: a.tenantId }); // R36: its resellers' allocations
   can('create', 'CouponGrant');
   // R32: vouchers from the partner's own quota pools: make, share with its accounts, reclaim.
   can('read', 'VoucherPool', own);
@@ -146,6 +154,12 @@ function tierRestrictions(a: Actor, { cannot }: Builder): void {
   cannot('activate', 'Coupon', { costBearer: 'vendor', accountKind: 'reseller' }).because(
     "a vendor-borne coupon is never issued to a tier-2 reseller's account",
   );
+  // R36: a reseller issues no vendor-borne coupons (R6), so the vendor grants it no vendor-borne
+  // budget; its partner-borne budget is an allocation of its distributor's, never a vendor grant.
+  cannot('grant', 'Budget', { kind: 'vendor', partnerTier: 2 }).because('a tier-2 reseller cannot issue vendor-borne coupons, so it has no vendor-borne budget');
+  if (a.role === 'platform_admin' || a.role === 'bd') {
+    cannot('grant', 'Budget', { kind: 'partner', partnerTier: 2 }).because("a reseller's partner-borne budget is allocated by its distributor");
+  }
 }
 
 export function defineAbilityFor(actor: Actor): AppAbility {

@@ -1,8 +1,7 @@
 import { z } from '../shared/zod';
-import { Id, InstantText, PageQuery, page } from '../shared/schemas';
+import { EntryIdAfter, Id, InstantText, PageQuery, page } from '../shared/schemas';
 import { ProductCode } from '../catalog/product.schema';
 import { CouponJson } from './coupon-json';
-import { INT8_MAX } from '../shared/money';
 
 export const WalletQuery = z.strictObject({
   ...PageQuery,
@@ -14,16 +13,7 @@ export const WalletQuery = z.strictObject({
 });
 export const CouponPage = page(CouponJson).openapi('CouponPage');
 
-export const LedgerQuery = z.strictObject({
-  limit: PageQuery.limit,
-  after: z
-    .string()
-    .regex(/^\d{1,19}$/)
-    // zod runs a refinement even when the regex failed: BigInt only ever sees digits.
-    .refine((s) => !/^\d{1,19}$/.test(s) || BigInt(s) <= INT8_MAX, 'past the largest entry id')
-    .optional()
-    .describe('The last entry id of the previous page'),
-});
+export const LedgerQuery = z.strictObject({ limit: PageQuery.limit, after: EntryIdAfter });
 export const LedgerEntryJson = z
   .object({
     id: z.string(),

@@ -27,6 +27,8 @@ export class IssuanceRequest {
   @Column({ type: 'timestamptz', name: 'decided_at', nullable: true }) decidedAt!: Date | null;
   @Column({ type: 'text', name: 'decision_reason', nullable: true }) decisionReason!: string | null;
   @Column({ type: 'timestamptz', name: 'expires_at', nullable: true }) expiresAt!: Date | null;
+  /** The budget it draws on (R36); null: no budget was set, so no limit. */
+  @Column({ type: 'uuid', name: 'budget_id', nullable: true }) budgetId!: string | null;
   @Column({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
   @Column({ type: 'timestamptz', name: 'updated_at' }) updatedAt!: Date;
 }

@@ -1,13 +1,14 @@
 import type { EntityManager } from 'typeorm';
+import { releaseForRequest } from '../budgets/request-budget';
 
 /**
  * Gives back what a request held for accounts that will not get a coupon: their R7 claims, their
- * share of the template cap (R4) and, for a partner-borne request, of the partner budget (R5).
+ * share of the template cap (R4) and of its budget (R5, R36).
  * `accountIds` null means every account of the request (rejected, cancelled, expired).
  */
 export async function releaseReservations(
   em: EntityManager,
-  r: { tenantId: string; id: string; templateId: string; partnerId: string; currency: string; costBearer: string; faceValue: bigint },
+  r: { tenantId: string; id: string; templateId: string; budgetId: string | null; faceValue: bigint },
   accountIds: string[] | null,
 ): Promise<void> {
   let n = accountIds?.length ?? 0;
@@ -20,7 +21,7 @@ export async function releaseReservations(
     n = row.n;
   }
   if (n === 0) return;
-  const amount = (r.faceValue * BigInt(n)).toString();
+  const amount = r.faceValue * BigInt(n);
   await em.query(
     `DELETE FROM template_account_claims WHERE tenant_id = $1 AND request_id = $2 AND ($3::uuid[] IS NULL OR account_id = ANY($3::uuid[]))`,
     [r.tenantId, r.id, accountIds],
@@ -28,12 +29,7 @@ export async function releaseReservations(
   await em.query(
     `UPDATE coupon_templates SET committed_count = committed_count - $3, committed_amount = committed_amount - $4, updated_at = now()
       WHERE tenant_id = $1 AND id = $2`,
-    [r.tenantId, r.templateId, n, amount],
+    [r.tenantId, r.templateId, n, amount.toString()],
   );
-  if (r.costBearer === 'partner') {
-    await em.query(
-      `UPDATE partner_budgets SET used = used - $4, updated_at = now() WHERE tenant_id = $1 AND partner_id = $2 AND currency = $3`,
-      [r.tenantId, r.partnerId, r.currency, amount],
-    );
-  }
+  await releaseForRequest(em, r, amount, accountIds === null ? 'ended without issuance' : `${n} accounts failed to issue`);
 }

@@ -5,6 +5,7 @@ import { enqueueJob } from '../jobs/outbox';
 import { AppError } from '../shared/errors';
 import { IssuanceRequest, type RequestStatus } from './issuance-request.entity';
 import { releaseReservations } from './release-reservations';
+import { commitForRequest } from '../budgets/request-budget';
 
 /**
  * The issuance request's state machine, in one table (R9-R12): every move from -> to, who makes
@@ -20,10 +21,12 @@ type Who = 'system' | 'partner' | 'bd';
 interface Move {
   by: Who;
   /**
-   * Reservations (R7 claims, template cap, partner budget) come back: all of them when the request
+   * Reservations (R7 claims, template cap, budget) come back: all of them when the request
    * ends unissued, or those of the accounts that failed (`failedAccountIds`).
    */
   releases?: 'all' | 'failed';
+  /** What the request still holds of its budget was issued, and is committed (R36). */
+  commits?: true;
   /** The issuance job starts (coupons to named accounts; an offline request waits for its codes, R31). */
   issues?: true;
   /** The delayed expiry job is scheduled at `expiresAt` (R9). */
@@ -44,11 +47,11 @@ export const REQUEST_MOVES: Readonly<Partial<Record<RequestStatus, Readonly<Part
   },
   approved: {
     issuing: { by: 'system' }, // the issuance job has started
-    issued: { by: 'partner' }, // an offline request's codes were generated (R31)
+    issued: { by: 'partner', commits: true }, // an offline request's codes were generated (R31)
   },
   issuing: {
-    issued: { by: 'system' },
-    issued_with_failures: { by: 'system', releases: 'failed' },
+    issued: { by: 'system', commits: true },
+    issued_with_failures: { by: 'system', releases: 'failed', commits: true },
   },
 };
 
@@ -92,6 +95,7 @@ export async function moveRequest(em: EntityManager, actor: Actor | null, r: Iss
   await recordAudit(em, actor, [{ tenantId: r.tenantId, objectType: 'issuance_request', objectId: r.id, action: to, from: r.status, to, reason: opts.reason ?? null }]);
   if (move.releases === 'all') await releaseReservations(em, r, null);
   if (move.releases === 'failed' && opts.failedAccountIds?.length) await releaseReservations(em, r, opts.failedAccountIds);
+  if (move.commits) await commitForRequest(em, r);
   if (move.expires) await enqueueJob(em, 'issuance.expire', r.id, { tenantId: r.tenantId, requestId: r.id }, { tenantId: r.tenantId, runAt: opts.expiresAt });
   if (move.issues && r.kind !== 'activation_codes') {
     await enqueueJob(em, 'issuance.issue', r.id, { tenantId: r.tenantId, requestId: r.id }, { tenantId: r.tenantId });

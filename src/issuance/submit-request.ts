@@ -10,7 +10,7 @@ import { enqueueJob } from '../jobs/outbox';
 import { CouponTemplate } from '../templates/template.entity';
 import { IssuanceRequest } from './issuance-request.entity';
 import { requestJson, type SubmitRequestBody } from './issuance.schema';
-import { toBigInt } from '../shared/money';
+import { budgetForRequest, reserveForRequest } from '../budgets/request-budget';
 
 interface AccountRow {
   id: string;
@@ -22,7 +22,7 @@ interface AccountRow {
  * R9: a partner issues a template to 1..10,000 of its own subaccounts, or (R31) asks for 1..10,000
  * coupons with activation codes. In one transaction: the accounts are checked (not yours =
  * unknown), R6 per account through CASL, R7 claims (a unique key, so concurrent submissions cannot
- * both get one), the template cap and the partner budget (R5) reserved by conditional updates for
+ * both get one), the template cap and the budget (R5, R36) reserved by conditional updates for
  * every coupon; then routing leaves through the outbox. A code request names no account: R6 and
  * R7 per account are judged when a code is activated (see activate-code.ts).
  */
@@ -39,12 +39,13 @@ export async function submitRequest(ctx: Ctx, body: z.output<typeof SubmitReques
 
     const id = randomUUID();
     const total = t.faceValue * BigInt(count);
+    const budgetId = await budgetForRequest(em, t);
     await em.query(
       `INSERT INTO issuance_requests (tenant_id, id, partner_id, template_id, kind, cost_bearer, currency, face_value, total_accounts,
-                                      total_face_value, status, submitted_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'submitted', $11)`,
+                                      total_face_value, status, submitted_by, budget_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'submitted', $11, $12)`,
       [t.tenantId, id, t.partnerId, t.id, accountIds ? 'accounts' : 'activation_codes', t.costBearer, t.currency, t.faceValue.toString(),
-        count, total.toString(), ctx.actor.userId],
+        count, total.toString(), ctx.actor.userId, budgetId],
     );
     if (accountIds) await nameAccounts(em, t, id, accountIds);
     const capped = await updateReturning<{ id: string }>(em,
@@ -57,7 +58,7 @@ export async function submitRequest(ctx: Ctx, body: z.output<typeof SubmitReques
       [t.tenantId, t.id, count, total.toString()],
     );
     if (capped.length === 0) throw new AppError('template_cap_reached', 'the template\'s total cap does not allow this many coupons');
-    if (t.costBearer === 'partner') await reserveBudget(em, t, total);
+    await reserveForRequest(em, { tenantId: t.tenantId, id, budgetId, costBearer: t.costBearer, currency: t.currency }, total);
 
     await recordAudit(em, ctx.actor, [{ tenantId: t.tenantId, objectType: 'issuance_request', objectId: id, action: 'submitted', to: 'submitted' }]);
     await enqueueJob(em, 'issuance.route', id, { tenantId: t.tenantId, requestId: id }, { tenantId: t.tenantId });
@@ -97,28 +98,6 @@ async function nameAccounts(em: EntityManager, t: CouponTemplate, id: string, ac
     const got = new Set(claimed.map((c) => c.account_id));
     throw new AppError('issue_limit_reached', 'this template is limited to once per account: some accounts already have it or an open request names them', {
       accountIds: accountIds.filter((a) => !got.has(a)),
-    });
-  }
-}
-
-/** R5: refused whole when it would pass the budget; no budget row means no limit. */
-async function reserveBudget(em: EntityManager, t: CouponTemplate, total: bigint) {
-  const [row]: { ok: boolean; amount: string; used: string }[] = await em.query(
-    `WITH upd AS (
-       UPDATE partner_budgets SET used = used + $4, updated_at = now()
-        WHERE tenant_id = $1 AND partner_id = $2 AND currency = $3 AND used + $4 <= amount
-       RETURNING amount, used)
-     SELECT true AS ok, amount::text, used::text FROM upd
-     UNION ALL
-     SELECT false, amount::text, used::text FROM partner_budgets
-      WHERE tenant_id = $1 AND partner_id = $2 AND currency = $3 AND NOT EXISTS (SELECT 1 FROM upd)`,
-    [t.tenantId, t.partnerId, t.currency, total.toString()],
-  );
-  if (row && !row.ok) {
-    throw new AppError('budget_exceeded', 'the request would pass the partner\'s coupon budget; nothing was issued', {
-      currency: t.currency,
-      requested: total.toString(),
-      available: (toBigInt(row.amount) - toBigInt(row.used)).toString(),
     });
   }
 }

@@ -2,6 +2,7 @@ import { ForbiddenError } from '@casl/ability';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from '../shared/zod';
 import type { Ctx } from '../auth/context';
+import { FIGURES, ledgerFigureSql } from '../budgets/budget-ledger.sql';
 
 /**
  * R25, R26: the money invariant, checked over the whole database by a few set-based statements in
@@ -30,6 +31,9 @@ import type { Ctx } from '../auth/context';
  *   `return` rows carrying it give back between 0 and that much.
  * - usage (R23): each usage record is on at most one bill (same account, product, currency, and a
  *   bill period holding its instant), and on exactly one once a finished cycle covers it.
+ * - budgets (R36): each budget's granted, allocated, reserved and committed = the sums of its
+ *   ledger, what it allocated = what its resellers' budgets were granted out of it, and a request
+ *   that has ended (issued, rejected, cancelled, expired) holds nothing reserved.
  */
 export const DEFAULT_LIMIT = 1000;
 
@@ -116,6 +120,23 @@ export const ReconcileReport = z
         ),
       )
       .describe('Every usage record is on at most one bill, and on one once a finished cycle covers it (R23)'),
+    budgets: z
+      .object(
+        section(
+          z.object({
+            budgetId: Uuid,
+            tenantId: Uuid,
+            granted: Amount,
+            allocated: Amount,
+            reserved: Amount,
+            committed: Amount,
+            ledger: z.object({ granted: Amount, allocated: Amount, reserved: Amount, committed: Amount }),
+            allocatedToResellers: Amount.describe("What the resellers' allocations out of this budget add up to"),
+            heldByEndedRequests: Amount.describe('What requests that have ended (issued, rejected, cancelled, expired) still hold reserved'),
+          }),
+        ),
+      )
+      .describe("Each budget's figures are the sum of its ledger, its allocations add up, and no ended request holds a reservation (R36)"),
   })
   .openapi('ReconcileReport');
 export type Report = z.output<typeof ReconcileReport>;
@@ -282,6 +303,37 @@ ${summary(
   'tenant_id, account_id, usage_id',
 )}`;
 
+// R36: a budget's figures are the sum of its ledger (budget-ledger.sql.ts is their one writer).
+const BUDGETS_SQL = `
+WITH ledger AS (
+  SELECT l.tenant_id, l.budget_id, ${FIGURES.map((f) => `${ledgerFigureSql(f)} AS ${f}`).join(', ')}
+    FROM budget_ledger l GROUP BY l.tenant_id, l.budget_id
+), children AS (
+  SELECT tenant_id, parent_budget_id AS id, sum(granted) AS granted FROM budgets WHERE parent_budget_id IS NOT NULL GROUP BY 1, 2
+), held AS (
+  SELECT l.tenant_id, l.budget_id, sum(CASE l.type WHEN 'reserve' THEN l.amount ELSE -l.amount END) AS amount
+    FROM budget_ledger l JOIN issuance_requests r ON r.tenant_id = l.tenant_id AND r.id = l.request_id
+   WHERE l.type IN ('reserve', 'release', 'commit') AND r.status IN ('issued', 'issued_with_failures', 'rejected', 'cancelled', 'expired')
+   GROUP BY 1, 2
+), checked AS (
+  SELECT b.tenant_id, b.id, b.granted, b.allocated, b.reserved, b.committed,
+         ${FIGURES.map((f) => `coalesce(l.${f}, 0) AS l_${f}`).join(', ')},
+         coalesce(c.granted, 0) AS to_resellers, coalesce(h.amount, 0) AS held_by_ended
+    FROM budgets b
+    LEFT JOIN ledger l ON l.tenant_id = b.tenant_id AND l.budget_id = b.id
+    LEFT JOIN children c ON c.tenant_id = b.tenant_id AND c.id = b.id
+    LEFT JOIN held h ON h.tenant_id = b.tenant_id AND h.budget_id = b.id
+), bad AS (
+  SELECT * FROM checked
+   WHERE ${FIGURES.map((f) => `${f} <> l_${f}`).join(' OR ')} OR allocated <> to_resellers OR held_by_ended <> 0
+)
+${summary(
+  `json_build_object('budgetId', id, 'tenantId', tenant_id, ${FIGURES.map((f) => `'${f}', ${f}::text`).join(', ')},
+                     'ledger', json_build_object(${FIGURES.map((f) => `'${f}', l_${f}::text`).join(', ')}),
+                     'allocatedToResellers', to_resellers::text, 'heldByEndedRequests', held_by_ended::text)`,
+  'tenant_id, id',
+)}`;
+
 /** Every check, on `em`'s connection and snapshot. */
 export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): Promise<Report> {
   const [{ now }]: { now: Date }[] = await em.query(`SELECT now()`);
@@ -293,6 +345,7 @@ export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): P
   const [pools]: Row<Section<'voucherPools'>['mismatches'][number]>[] = await em.query(POOLS_SQL, [limit]);
   const [billRow]: Row<Section<'bills'>['mismatches'][number]>[] = await em.query(BILLS_SQL, [limit]);
   const [usageRow]: Row<Section<'usage'>['mismatches'][number]>[] = await em.query(USAGE_SQL, [limit]);
+  const [budgetRow]: Row<Section<'budgets'>['mismatches'][number]>[] = await em.query(BUDGETS_SQL, [limit]);
 
   const report: Report = {
     checkedAt: now.toISOString(),
@@ -306,8 +359,10 @@ export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): P
     voucherPools: toSection(pools),
     bills: toSection(billRow),
     usage: toSection(usageRow),
+    budgets: toSection(budgetRow),
   };
-  const mismatches = [report.coupons, report.ledgerChain, report.orders, report.deductions, report.refunds, report.voucherPools, report.bills, report.usage].reduce((n, s) => n + s.mismatchCount, 0);
+  const sections = [report.coupons, report.ledgerChain, report.orders, report.deductions, report.refunds, report.voucherPools, report.bills, report.usage, report.budgets];
+  const mismatches = sections.reduce((n, s) => n + s.mismatchCount, 0);
   report.ok = mismatches === 0 && report.negative.count === 0;
   return report;
 }

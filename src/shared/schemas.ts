@@ -1,4 +1,5 @@
 import { z } from './zod';
+import { INT8_MAX } from './money';
 
 // Shared pieces of the strict request schemas.
 export const Id = z.uuid().openapi({ example: '7b0f0f3e-4a4e-4f7e-9a51-1d2b2c3d4e5f' });
@@ -33,3 +34,12 @@ export const PageQuery = {
 export function page<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
+
+/** Keyset paging of a ledger (entries numbered by a bigint): the last entry id of the previous page. */
+export const EntryIdAfter = z
+  .string()
+  .regex(/^\d{1,19}$/)
+  // zod runs a refinement even when the regex failed: BigInt only ever sees digits.
+  .refine((s) => !/^\d{1,19}$/.test(s) || BigInt(s) <= INT8_MAX, 'past the largest entry id')
+  .optional()
+  .describe('The last entry id of the previous page');
