@@ -11,6 +11,7 @@ import express from 'express';
 import { Pool } from 'pg';
 import { checkoutSnapshotSql } from '../src/orders/checkout-context';
 import { WRITE_SQL } from '../src/orders/pay';
+import { first } from '../src/db/rows';
 
 interface Item {
   productCode: string;
@@ -54,9 +55,9 @@ async function snapshot(body: Body) {
     const inScope = c.product_codes.length ? body.items.filter((i) => c.product_codes.includes(i.productCode)).reduce((sum, i) => sum + BigInt(i.amount), 0n) : total;
     const balance = BigInt(c.balance);
     const deduction = inScope < balance ? inScope : balance;
-    if (deduction > 0n) return { account: rows[0], total, coupon: { id: c.id, balance, deduction } };
+    if (deduction > 0n) return { account: first(rows, 'the account'), total, coupon: { id: c.id, balance, deduction } };
   }
-  return { account: rows[0], total, coupon: null };
+  return { account: first(rows, 'the account'), total, coupon: null };
 }
 
 const app = express();
@@ -86,7 +87,7 @@ app.post('/v1/orders', async (req, res) => {
   });
   res.status(201).json({
     id, accountId: account.acct_id, total: total.toString(), couponId: coupon?.id ?? null, couponDeduction: deduction.toString(),
-    cash: (total - deduction).toString(), createdAt: rows[0].created_at,
+    cash: (total - deduction).toString(), createdAt: first(rows, 'the order written').created_at,
   });
 });
 

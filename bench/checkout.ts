@@ -46,6 +46,7 @@ import type { DataSource } from 'typeorm';
 import { hashToken, newTokenSecret, tokenPrefix } from '../src/auth/tokens/token-secret';
 import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
+import { first, nth } from '../src/db/rows';
 
 const ROOT = path.resolve(__dirname, '..');
 const PGBENCH_DB = 'pgbench_bench';
@@ -185,7 +186,7 @@ async function buildFixture(ds: DataSource, n: number): Promise<Fixture> {
     }
   });
   await ds.query('ANALYZE');
-  return { tenantId, payers: accountIds.map((accountId, i) => ({ accountId, token: tokens[i] })) };
+  return { tenantId, payers: accountIds.map((accountId, i) => ({ accountId, token: nth(tokens, i) })) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,9 +212,9 @@ function procTicks(pid: number): { own: number; children: number } | null {
 
 function systemBusyTicks(): number {
   try {
-    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    const line = first(readFileSync('/proc/stat', 'utf8').split('\n'));
     const v = line.trim().split(/\s+/).slice(1, 9).map(Number); // user nice system idle iowait irq softirq steal
-    return v.reduce((a, b) => a + b, 0) - v[3] - v[4];
+    return v.reduce((a, b) => a + b, 0) - nth(v, 3) - nth(v, 4);
   } catch {
     return 0;
   }
@@ -532,7 +533,7 @@ async function runLoad(api: Api, agent: http.Agent, payers: Payer[], clients: nu
   const client = async (i: number) => {
     const mine = payers.filter((_, k) => k % clients === i);
     for (let k = 0; !stop; k++) {
-      const payer = mine[k % mine.length];
+      const payer = nth(mine, k % mine.length, 'payer');
       const body = orderBody(payer.accountId);
       const t0 = performance.now();
       const q = await post(agent, api.port, '/v1/checkout/quote', payer.token, body);
@@ -563,7 +564,7 @@ async function runLoad(api: Api, agent: http.Agent, payers: Payer[], clients: nu
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!; // clamped into a non-empty list
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -571,7 +572,7 @@ function percentile(sorted: number[], p: number): number {
 // ---------------------------------------------------------------------------------------------
 
 async function verify(ds: DataSource, tenantId: string, expectedOrders: number): Promise<string[]> {
-  const [row]: Record<string, number>[] = await ds.query(
+  const rows: Record<string, number>[] = await ds.query(
     `SELECT
        (SELECT count(*)::int FROM orders WHERE tenant_id = $1) AS orders,
        (SELECT count(*)::int FROM orders WHERE tenant_id = $1 AND total <> coupon_deduction + cash) AS unbalanced,
@@ -587,6 +588,7 @@ async function verify(ds: DataSource, tenantId: string, expectedOrders: number):
        (SELECT count(DISTINCT coupon_id)::int FROM orders WHERE tenant_id = $1) AS touched_coupons`,
     [tenantId],
   );
+  const row = first(rows, 'verification'); // a SELECT of scalar subqueries: one row
   const problems: string[] = [];
   if (row.orders !== expectedOrders) problems.push(`${row.orders} orders in the database, ${expectedOrders} answered 201`);
   if (row.unbalanced) problems.push(`${row.unbalanced} orders where total <> coupon_deduction + cash`);
@@ -742,7 +744,7 @@ async function measureServer(ds: DataSource, agent: http.Agent, s: Settings, whi
 }
 
 async function xactCommits(ds: DataSource): Promise<number> {
-  const [r]: { n: string }[] = await ds.query(`SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()`);
+  const r = first<{ n: string }>(await ds.query(`SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = current_database()`), 'pg_stat_database');
   return Number(r.n);
 }
 

@@ -25,8 +25,9 @@ export class BillDeductionsFromLedger1763925000000 implements MigrationInterface
 
   async up(q: QueryRunner): Promise<void> {
     const [open]: { n: number }[] = await q.query(`SELECT count(*)::int AS n FROM bills WHERE coupons_applied_at IS NULL`);
-    if (open.n > 0) {
-      throw new Error(`${open.n} bills still wait for their coupons: finish the running billing cycles with the previous release, then migrate`);
+    // count(*) always answers one row
+    if (open!.n > 0) {
+      throw new Error(`${open!.n} bills still wait for their coupons: finish the running billing cycles with the previous release, then migrate`);
     }
     await q.query(`ALTER TABLE coupons SET (fillfactor = 85)`);
     await q.query(`CREATE INDEX coupon_ledger_bill_idx ON coupon_ledger (tenant_id, bill_id) WHERE bill_id IS NOT NULL`);

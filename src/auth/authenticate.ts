@@ -97,8 +97,9 @@ export function bearerTokenHash(req: Request): Buffer | undefined {
   const header = req.headers.authorization;
   if (!header) return undefined;
   const match = /^Bearer (\S+)$/.exec(header);
-  if (!match || !TOKEN_PATTERN.test(match[1])) throw unauthenticated('malformed bearer token');
-  return hashToken(match[1]);
+  const token = match?.[1];
+  if (token === undefined || !TOKEN_PATTERN.test(token)) throw unauthenticated('malformed bearer token');
+  return hashToken(token);
 }
 
 /** The token lookup on its own: the row of a live token's user, or undefined. */

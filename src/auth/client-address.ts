@@ -7,9 +7,9 @@ import { isIPv6 } from 'node:net';
 export function addressKey(address: string | undefined): string {
   if (!address) return 'unknown';
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1];
+  if (mapped) return mapped[1]!; // the pattern's one group always takes part in a match
   if (!isIPv6(address)) return address;
-  const [head, tail = ''] = address.split('%')[0].toLowerCase().split('::');
+  const [head, tail = ''] = address.split('%')[0]!.toLowerCase().split('::'); // split answers one piece at least
   const left = head ? head.split(':') : [];
   const right = address.includes('::') && tail ? tail.split(':') : [];
   const width = (gs: string[]) => gs.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0); // a trailing IPv4 is two groups

@@ -4,7 +4,8 @@ import type { Logger as JobLog } from '../logger';
 import type { ChunkedHandler, ChunkedJobCtx } from '../jobs/run-job';
 import type { JobPayload } from '../jobs/job-types';
 import { UnrecoverableError } from 'bullmq';
-import { inTransaction, pgCode } from '../db/tx';
+import { inTransaction, pgCode, updateReturning } from '../db/tx';
+import { first } from '../db/rows';
 import { pgArray } from '../db/pg-array';
 import { config } from '../config';
 import { toBigInt } from '../shared/money';
@@ -133,20 +134,22 @@ export function planBatch(lines: readonly LineRow[], couponRows: readonly (Coupo
   const deducted = bills.map(() => 0n);
   const ledger = { tenant: [] as string[], coupon: [] as string[], account: [] as string[], amount: [] as bigint[], after: [] as bigint[], bill: [] as string[] };
   for (let i = 0; i < bills.length; ) {
+    const accountId = bills[i]!.accountId; // i < bills.length
     let j = i + 1;
-    while (j < bills.length && bills[j].accountId === bills[i].accountId) j++;
+    while (j < bills.length && bills[j]!.accountId === accountId) j++;
     // A shared voucher (R32) may be held by several accounts of the batch: each sees what the
     // ones before it left, and a one-time coupon already spent is gone.
-    const own = couponsOf.get(bills[i].accountId) ?? [];
+    const own = couponsOf.get(accountId) ?? [];
     const coupons = own.every((c) => couponInfo.get(c.id)!.balance === null)
       ? own
       : own
           .filter((c) => { const info = couponInfo.get(c.id)!; return !(info.oneTime && info.balance !== null) && (info.balance ?? c.balance) > 0n; })
           .map((c) => ({ ...c, balance: couponInfo.get(c.id)!.balance ?? c.balance }));
     for (const d of coupons.length ? applyCoupons(bills.slice(i, j), coupons, catalog) : []) {
+      // d is of one of bills[i..j): k stays in range.
       let k = i;
-      while (bills[k].id !== d.billId) k++;
-      deducted[k] += d.amount;
+      while (bills[k]!.id !== d.billId) k++;
+      deducted[k]! += d.amount;
       const coupon = couponInfo.get(d.couponId)!;
       coupon.balance = d.balanceAfter;
       ledger.tenant.push(coupon.tenantId);
@@ -200,13 +203,20 @@ async function billBatch(em: EntityManager, cycle: Cycle, batch: number, catalog
   const t1 = performance.now();
   const plan = planBatch(lines, coupons, catalog, new Date(cycle.period_end.getTime() - 1));
   const t2 = performance.now();
-  const [res]: { coupons: number }[] = await em.query(WRITE_SQL, [cycle.id, cycle.period_start, cycle.period_end, config().BILL_DUE_DAYS, batch, ...plan.params]);
+  const res = first<{ coupons: number }>(
+    await em.query(WRITE_SQL, [cycle.id, cycle.period_start, cycle.period_end, config().BILL_DUE_DAYS, batch, ...plan.params]),
+    'billing batch write',
+  );
   // Locked rows cannot have changed; if one did, nothing of this batch may stand.
   if (res.coupons !== plan.coupons) throw new Error(`billing: ${plan.coupons - res.coupons} coupons changed under their lock`);
   // Last, so that the lanes wait on the cycle's row only for the moment of their commit.
-  const [[progress]]: [Progress[], number] = await em.query(
-    `UPDATE billing_cycles SET bills_done = bills_done + $2 WHERE id = $1 RETURNING bills_done AS done, bills_total AS total`,
-    [cycle.id, plan.bills],
+  const progress = first(
+    await updateReturning<Progress>(
+      em,
+      `UPDATE billing_cycles SET bills_done = bills_done + $2 WHERE id = $1 RETURNING bills_done AS done, bills_total AS total`,
+      [cycle.id, plan.bills],
+    ),
+    'billing cycle progress',
   );
   const ms = (a: number, b: number) => Math.round(b - a);
   log.debug({ batch, bills: plan.bills, deductions: plan.deductions, lockMs: ms(t0, t1), computeMs: ms(t1, t2), writeMs: ms(t2, performance.now()) }, 'billing batch');
@@ -225,10 +235,10 @@ async function openLane(qr: QueryRunner, cycle: Cycle, lane: number, opts: { acc
     await em.query(`SET LOCAL work_mem = '64MB'; SET LOCAL max_parallel_workers_per_gather = 0`);
     await em.query(LINES_SQL, [cycle.id, cycle.period_start, cycle.period_end, opts.accountsPerBatch, opts.lanes, lane]);
     await em.query(`CREATE INDEX ON pg_temp.billing_lines (batch)`);
-    const [r]: { lines: number; batches: number }[] = await em.query(
-      `SELECT count(*)::int AS lines, coalesce(max(batch) + 1, 0)::int AS batches FROM billing_lines`,
+    return first<{ lines: number; batches: number }>(
+      await em.query(`SELECT count(*)::int AS lines, coalesce(max(batch) + 1, 0)::int AS batches FROM billing_lines`),
+      'billing lane size',
     );
-    return r;
   });
 }
 
@@ -286,11 +296,12 @@ function runCycle(opts: { accountsPerBatch: number; lanes: number }): ChunkedHan
     if (!cycle) throw new Error(`billing cycle ${cycleId} not found`);
     if (cycle.status === 'failed') return; // stopped for good; a person decides what comes next
     const runners = Array.from({ length: opts.lanes }, () => ds.createQueryRunner());
+    const lead = first(runners, 'billing lanes'); // the first lane's connection: the lock, the cycle's own statements
     const opened = new Set<QueryRunner>();
     try {
-      opened.add(runners[0]);
-      await runners[0].connect();
-      await runners[0].query(`SELECT pg_advisory_lock(hashtextextended('billing.cycle:' || $1, 0))`, [cycle.id]);
+      opened.add(lead);
+      await lead.connect();
+      await lead.query(`SELECT pg_advisory_lock(hashtextextended('billing.cycle:' || $1, 0))`, [cycle.id]);
       const lanes = settled(
         await Promise.allSettled(
           runners.map((qr, i) => {
@@ -301,12 +312,16 @@ function runCycle(opts: { accountsPerBatch: number; lanes: number }): ChunkedHan
       );
       // bills_done already counts the bills of earlier, interrupted runs: each batch adds its own
       // in its transaction. The run's own connections serve the rest: it never waits for a third.
-      const [[start]]: [Progress[], number] = await runners[0].query(
-        `UPDATE billing_cycles SET bills_total = bills_done + $2 WHERE id = $1 RETURNING bills_done AS done, bills_total AS total`,
-        [cycle.id, lanes.reduce((n, l) => n + l.lines, 0)],
+      const start = first(
+        await updateReturning<Progress>(
+          lead,
+          `UPDATE billing_cycles SET bills_total = bills_done + $2 WHERE id = $1 RETURNING bills_done AS done, bills_total AS total`,
+          [cycle.id, lanes.reduce((n, l) => n + l.lines, 0)],
+        ),
+        'billing cycle progress',
       );
       await job.updateProgress(start);
-      const products: { code: string; excluded_from_general: boolean; marketplace: boolean }[] = await runners[0].query(
+      const products: { code: string; excluded_from_general: boolean; marketplace: boolean }[] = await lead.query(
         `SELECT code, excluded_from_general, marketplace FROM products`,
       );
       const catalog = new Map(products.map((p) => [p.code, { code: p.code, excludedFromGeneral: p.excluded_from_general, marketplace: p.marketplace }]));
@@ -318,9 +333,10 @@ function runCycle(opts: { accountsPerBatch: number; lanes: number }): ChunkedHan
       settled(
         await Promise.allSettled(
           lanes.map(async (lane, i) => {
+            const runner = runners[i]!; // lanes come from runners.map: one lane per runner, same index
             try {
               for (let batch = 0; batch < lane.batches && !failed; batch++) {
-                const p = await inTransaction(runners[i].manager, (em) => billBatch(em, cycle, batch, catalog, log));
+                const p = await inTransaction(runner.manager, (em) => billBatch(em, cycle, batch, catalog, log));
                 done = Math.max(done, p.done);
                 await job.updateProgress({ done, total: p.total });
               }
@@ -331,7 +347,7 @@ function runCycle(opts: { accountsPerBatch: number; lanes: number }): ChunkedHan
           }),
         ),
       );
-      await inTransaction(runners[0].manager, async (em) => {
+      await inTransaction(lead.manager, async (em) => {
         await em.query(`UPDATE billing_cycles SET status = 'done', finished_at = coalesce(finished_at, now()) WHERE id = $1 AND status = 'running'`, [cycle.id]);
         await complete(em);
       });

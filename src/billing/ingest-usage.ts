@@ -4,6 +4,7 @@ import type { Ctx } from '../auth/context';
 import { AppError } from '../shared/errors';
 import { MAX_MINOR_UNITS } from '../shared/money-schema';
 import { inTransaction } from '../db/tx';
+import { first } from '../db/rows';
 import type { UsageBody } from './billing.schema';
 
 /**
@@ -37,7 +38,7 @@ export async function ingestUsage(ctx: Ctx, body: z.output<typeof UsageBody>) {
         records: billed.map((b) => ({ usageId: b.usage_id, cycleId: b.cycle_id })),
       });
     }
-    const [res]: { accepted: number; unknown: string[]; too_large: { accountId: string; productCode: string; currency: string; day: string }[] }[] = await em.query(
+    const rows: { accepted: number; unknown: string[]; too_large: { accountId: string; productCode: string; currency: string; day: string }[] }[] = await em.query(
       `WITH x AS (
          SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::timestamptz[]) AS x(usage_id, account_id, product_code, currency, amount, occurred_at)
        ), ins AS (
@@ -62,6 +63,7 @@ export async function ingestUsage(ctx: Ctx, body: z.output<typeof UsageBody>) {
                                                           'day', to_char(day AT TIME ZONE 'UTC', 'YYYY-MM-DD'))), '[]') FROM over) AS too_large`,
       [r.map((x) => x.usageId), r.map((x) => x.accountId), r.map((x) => x.productCode), r.map((x) => x.currency), r.map((x) => x.amount.toString()), r.map((x) => x.occurredAt), MAX_MINOR_UNITS.toString()],
     );
+    const res = first(rows, 'usage ingest'); // a SELECT of scalar subqueries: one row
     if (res.unknown.length) throw new AppError('unknown_accounts', 'some records name unknown accounts; none was stored', { accountIds: res.unknown });
     if (res.too_large.length) {
       throw new AppError('usage_total_too_large', `an account's usage of a product in one UTC day may not pass ${MAX_MINOR_UNITS}; none was stored`, { lines: res.too_large });

@@ -5,6 +5,7 @@ import { authorize, findReadable } from '../auth/scope';
 import { inTransaction } from '../db/tx';
 import { AppError, notFound } from '../shared/errors';
 import { toBigInt } from '../shared/money';
+import { first } from '../db/rows';
 import { Partner } from '../tenancy/partners/partner.entity';
 import { moveBudget, type BudgetFigures } from './budget-ledger.sql';
 import type { BudgetLedgerQuery, BudgetListQuery, GrantBudgetBody } from './budget.schema';
@@ -58,6 +59,13 @@ const subject = (p: Partner, kind?: 'vendor' | 'partner') => ({ tenantId: p.tena
 async function budgetRow(em: EntityManager, tenantId: string, id: string, lock = false): Promise<BudgetRow | undefined> {
   const rows: BudgetRow[] = await em.query(`SELECT ${COLUMNS} FROM budgets WHERE tenant_id = $1 AND id = $2${lock ? ' FOR UPDATE' : ''}`, [tenantId, id]);
   return rows[0];
+}
+
+/** A budget this transaction already found (or made): there, or it is a bug. */
+async function knownBudget(em: EntityManager, tenantId: string, id: string, lock = false): Promise<BudgetRow> {
+  const b = await budgetRow(em, tenantId, id, lock);
+  if (!b) throw new Error(`budget ${id} vanished inside its own transaction`);
+  return b;
 }
 
 /** A budget the actor may read, with its partner: not yours and not there are the same 404 (R1). */
@@ -157,12 +165,12 @@ async function budgetOfPeriod(
       budgetId: other.id, periodStart: other.period_start.toISOString(), periodEnd: other.period_end.toISOString(),
     });
   }
-  const [made]: BudgetRow[] = await em.query(
+  const made: BudgetRow[] = await em.query(
     `INSERT INTO budgets (tenant_id, partner_id, kind, currency, period_start, period_end, parent_budget_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
     [p.tenantId, p.id, kind, currency, period.start, period.end, parentBudgetId],
   );
-  return made!;
+  return first(made, 'INSERT INTO budgets');
 }
 
 /** A reseller's allocations come from its distributor's partner-borne budget of the period holding `at`. */
@@ -185,13 +193,13 @@ async function distributorBudget(em: EntityManager, p: Partner, currency: string
  * allocated; an allocation's parent gets it back). Its parent, if any, is locked by the caller.
  */
 async function setGranted(ctx: Ctx, em: EntityManager, b: BudgetRow, amount: bigint, reason: string): Promise<BudgetRow> {
-  const locked = (await budgetRow(em, b.tenant_id, b.id, true))!;
+  const locked = await knownBudget(em, b.tenant_id, b.id, true);
   const diff = amount - toBigInt(locked.granted);
   const move = { tenantId: b.tenant_id, actor: ctx.actor, reason };
   const parent = locked.parent_budget_id;
   if (diff > 0n) {
     if (parent && !(await moveBudget(em, { ...move, budgetId: parent, type: 'allocate', amount: diff, counterpartBudgetId: b.id }))) {
-      const p = (await budgetRow(em, b.tenant_id, parent))!;
+      const p = await knownBudget(em, b.tenant_id, parent);
       throw new AppError('allocation_exceeded', 'the distributor has less partner-borne budget left than this allocation needs', {
         field: 'body.amount', available: budgetJson(p).available, needed: diff.toString(),
       });
@@ -206,7 +214,7 @@ async function setGranted(ctx: Ctx, em: EntityManager, b: BudgetRow, amount: big
     }
     if (parent) await moveBudget(em, { ...move, budgetId: parent, type: 'deallocate', amount: -diff, counterpartBudgetId: b.id });
   }
-  return (await budgetRow(em, b.tenant_id, b.id))!;
+  return knownBudget(em, b.tenant_id, b.id);
 }
 
 /** Grants `amount` more to the partner's budget of that kind, currency and period (made if there is none). */

@@ -5,6 +5,7 @@ import type { Ctx } from '../auth/context';
 import { AppError, notFound } from '../shared/errors';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction } from '../db/tx';
+import { first } from '../db/rows';
 import { recordAudit } from '../audit/record-audit';
 import { Account } from '../tenancy/accounts/account.entity';
 import { decideClaim } from './compensation-rules';
@@ -42,7 +43,7 @@ export async function claimCompensation(ctx: Ctx, faultId: string, body: z.outpu
     const fault = await faultAffecting(em, faultId, account);
     if (account.status !== 'active') throw new AppError('account_deactivated', 'the account is deactivated and cannot receive a coupon');
 
-    const [{ now }]: { now: Date }[] = await em.query(`SELECT date_trunc('milliseconds', now()) AS now`);
+    const { now } = first<{ now: Date }>(await em.query(`SELECT date_trunc('milliseconds', now()) AS now`), 'SELECT now()');
     const basis = await costBasis(em, account.tenantId, account.id, fault.productCode, fault.startsAt);
     const decision = decideClaim({ kind: fault.kind, cause: fault.cause, start: fault.startsAt, end: fault.endsAt }, basis, now);
     const claimId = randomUUID();

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Ctx } from '../auth/context';
 import { AppError } from '../shared/errors';
 import { inTransaction } from '../db/tx';
+import { first } from '../db/rows';
 import { recordAudit } from '../audit/record-audit';
 import { Fault } from './fault.entity';
 import { faultJson } from './fault-json';
@@ -17,7 +18,7 @@ export async function recordFault(ctx: Ctx, body: z.output<typeof RecordFaultBod
   ForbiddenError.from(ctx.ability).throwUnlessCan('create', 'Fault');
   const accountIds = [...new Set(body.accountIds)].sort();
   return inTransaction(ctx.ds, async (em) => {
-    const [{ now }]: { now: Date }[] = await em.query(`SELECT now() AS now`);
+    const { now } = first<{ now: Date }>(await em.query(`SELECT now() AS now`), 'SELECT now()');
     if (Date.parse(body.end) > now.getTime()) {
       throw new AppError('validation_failed', 'the fault has not ended yet', [{ field: 'body.end', code: 'in_future', message: 'a fault is recorded once it is over' }]);
     }

@@ -1,5 +1,6 @@
 import type { ChunkedHandler } from '../jobs/run-job';
 import { inTransaction } from '../db/tx';
+import { first } from '../db/rows';
 import { couponAudit, couponChange, ledgerRows } from './ledger.sql';
 
 const BATCH = 5000;
@@ -34,7 +35,7 @@ SELECT count(*)::int AS n FROM upd`;
 export const expireCoupons: ChunkedHandler<'coupons.expire-sweep'> = async (_payload, { ds, log, complete }) => {
   let total = 0;
   for (;;) {
-    const [{ n }]: { n: number }[] = await ds.query(EXPIRE_SQL, [BATCH]);
+    const { n } = first<{ n: number }>(await ds.query(EXPIRE_SQL, [BATCH]), 'expire sweep'); // count(*): one row
     total += n;
     if (n < BATCH) break; // both kinds are below a batch: none left
   }

@@ -56,7 +56,8 @@ export async function couponLedger(ctx: Ctx, id: string, q: z.output<typeof Ledg
   const c = await findReadable(ctx, ctx.ds.manager, Coupon, 'Coupon', id);
   const rows = await ledgerPage(ctx, c, q.after ?? null, q.limit + 1);
   const items = rows.slice(0, q.limit).map(ledgerJson);
-  return { items, next: rows.length > q.limit ? items[items.length - 1].id : null };
+  // More rows than the limit (at least 1): items holds q.limit rows, its last is there.
+  return { items, next: rows.length > q.limit ? items[items.length - 1]!.id : null };
 }
 
 /** The ledger as a CSV download, read page by page as it is written out. */

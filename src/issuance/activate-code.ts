@@ -3,6 +3,7 @@ import type { Ctx } from '../auth/context';
 import { AppError } from '../shared/errors';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction, pgCode, updateReturning } from '../db/tx';
+import { first } from '../db/rows';
 import { recordAudit } from '../audit/record-audit';
 import { config } from '../config';
 import { Account } from '../tenancy/accounts/account.entity';
@@ -83,14 +84,19 @@ async function activate(ctx: Ctx, em: EntityManager, account: Account, code: str
     if (pgCode(err) === '23505') throw new AppError('batch_already_activated', 'this account has already activated a code of this batch');
     throw err;
   }
-  if (won.length === 0) {
-    const [now]: CodeRow[] = await em.query(`SELECT status, account_id, valid_until FROM coupons WHERE tenant_id = $1 AND id = $2`, [account.tenantId, c.id]);
+  const [issued] = won;
+  if (!issued) {
+    // The coupon was found above, in this transaction, and coupons are never deleted.
+    const now = first<CodeRow>(
+      await em.query(`SELECT status, account_id, valid_until FROM coupons WHERE tenant_id = $1 AND id = $2`, [account.tenantId, c.id]),
+      'the code\'s coupon',
+    );
     assertActivatable(now);
     throw usedError();
   }
   await em.query(
     ledgerRows({ type: 'issue', tenant: '$1', coupon: '$2', account: '$3', amount: '$4', after: '$4' }),
-    [account.tenantId, c.id, account.id, won[0].face_value],
+    [account.tenantId, c.id, account.id, issued.face_value],
   );
   await em.query(
     `UPDATE activation_codes SET activated_at = now(), activated_by = $3 WHERE tenant_id = $1 AND coupon_id = $2`,

@@ -44,7 +44,9 @@ export async function listMyDecisions(ctx: Ctx, q: z.output<typeof DecisionsQuer
   const { entities, raw } = await qb.getRawAndEntities<{ decided_key: string }>();
   const rows = entities.slice(0, q.limit);
   const names = await namesOf(ctx, rows);
-  const last = rows.length ? { id: rows[rows.length - 1].id, at: raw[rows.length - 1].decided_key } : null;
+  const lastRow = rows[rows.length - 1];
+  // raw holds one row per entity, in the same order.
+  const last = lastRow ? { id: lastRow.id, at: raw[rows.length - 1]!.decided_key } : null;
   return {
     items: rows.map((r) => ({
       ...requestJson(r),
@@ -58,7 +60,7 @@ export async function listMyDecisions(ctx: Ctx, q: z.output<typeof DecisionsQuer
 /** The partners' and templates' names of a page, in two statements (the rows are already in scope). */
 async function namesOf(ctx: Ctx, rows: IssuanceRequest[]) {
   const tenants = rows.map((r) => r.tenantId);
-  const [partners, templates]: { id: string; name: string }[][] = await Promise.all([
+  const [partners, templates]: [{ id: string; name: string }[], { id: string; name: string }[]] = await Promise.all([
     ctx.ds.query(`SELECT p.id, p.name FROM partners p JOIN unnest($1::uuid[], $2::uuid[]) k(t, id) ON p.tenant_id = k.t AND p.id = k.id`, [tenants, rows.map((r) => r.partnerId)]),
     ctx.ds.query(`SELECT t.id, t.name FROM coupon_templates t JOIN unnest($1::uuid[], $2::uuid[]) k(t, id) ON t.tenant_id = k.t AND t.id = k.id`, [tenants, rows.map((r) => r.templateId)]),
   ]);

@@ -5,6 +5,7 @@ import { AppError } from '../shared/errors';
 import { csvDownload, type CsvDownload } from '../shared/download';
 import { authorize, findReadable } from '../auth/scope';
 import { inTransaction } from '../db/tx';
+import { first } from '../db/rows';
 import { config } from '../config';
 import { CouponTemplate } from '../templates/template.entity';
 import { IssuanceRequest } from './issuance-request.entity';
@@ -37,14 +38,15 @@ export async function generateCodes(ctx: Ctx, requestId: string): Promise<CsvDow
 
     const secret = config().ACTIVATION_CODE_SECRET;
     const codes = await freshCodes(em, r.tenantId, r.totalAccounts, secret);
-    const ids = codes.map(() => randomUUID());
-    const [made]: { n: number; valid_until: Date }[] = await em.query(GENERATE_CODES_SQL, [
-      r.tenantId, r.id, ids, codes.map((c) => hashCode(c, secret)), ctx.actor.userId,
-    ]);
+    const generated = codes.map((code) => ({ code, couponId: randomUUID() }));
+    const made = first<{ n: number; valid_until: Date }>(
+      await em.query(GENERATE_CODES_SQL, [r.tenantId, r.id, generated.map((g) => g.couponId), codes.map((c) => hashCode(c, secret)), ctx.actor.userId]),
+      'generated codes', // count(*) of the inserted coupons: one row
+    );
     if (made.n !== codes.length) throw new Error(`generated ${made.n} of ${codes.length} coupons`);
     await moveRequest(em, ctx.actor, r, 'issued', { reason: `${made.n} activation codes generated`, set: { issuedCount: made.n } });
     return {
-      codes: codes.map((code, i) => ({ code, couponId: ids[i] })),
+      codes: generated,
       faceValue: r.faceValue.toString(),
       currency: r.currency,
       validUntil: made.valid_until.toISOString(),

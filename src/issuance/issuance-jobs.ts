@@ -1,6 +1,7 @@
 import type { ChunkedHandler, Handler } from '../jobs/run-job';
 import { config } from '../config';
 import { inTransaction } from '../db/tx';
+import { first } from '../db/rows';
 import { failpoint } from '../shared/failpoints';
 import { IssuanceRequest } from './issuance-request.entity';
 import { moveRequest } from './request-state';
@@ -44,7 +45,7 @@ export const issueRequest: ChunkedHandler<'issuance.issue'> = async ({ tenantId,
   const chunk = config().ISSUANCE_CHUNK;
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const [step]: { taken: number; last: string | null }[] = await ds.query(ISSUE_CHUNK_SQL, [tenantId, requestId, chunk, after]);
+    const step = first<{ taken: number; last: string | null }>(await ds.query(ISSUE_CHUNK_SQL, [tenantId, requestId, chunk, after]), 'issuance chunk');
     if (step.taken === 0 || !step.last) break;
     after = step.last;
     failpoint('issuance.after-chunk');
@@ -55,10 +56,13 @@ export const issueRequest: ChunkedHandler<'issuance.issue'> = async ({ tenantId,
     const r = await em.getRepository(IssuanceRequest).findOne({ where: { tenantId, id: requestId }, lock: { mode: 'pessimistic_write' } });
     if (!r || r.status !== 'issuing') return; // settled by an earlier delivery
     // Settle from the facts (coupons and failure rows), not from counters: exact after any crash.
-    const [facts]: { issued: number; failed: number }[] = await em.query(
-      `SELECT (SELECT count(*) FROM coupons WHERE tenant_id = $1 AND request_id = $2)::int AS issued,
-              (SELECT count(*) FROM issuance_failures WHERE tenant_id = $1 AND request_id = $2)::int AS failed`,
-      [tenantId, requestId],
+    const facts = first<{ issued: number; failed: number }>(
+      await em.query(
+        `SELECT (SELECT count(*) FROM coupons WHERE tenant_id = $1 AND request_id = $2)::int AS issued,
+                (SELECT count(*) FROM issuance_failures WHERE tenant_id = $1 AND request_id = $2)::int AS failed`,
+        [tenantId, requestId],
+      ),
+      'issuance facts',
     );
     const pending = r.totalAccounts - facts.issued - facts.failed;
     if (pending > 0) throw new Error(`${pending} accounts not yet settled; another delivery is still issuing`);

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { releaseForRequest } from '../budgets/request-budget';
+import { first } from '../db/rows';
 
 /**
  * Gives back what a request held for accounts that will not get a coupon: their R7 claims, their
@@ -14,9 +15,10 @@ export async function releaseReservations(
   let n = accountIds?.length ?? 0;
   if (accountIds === null) {
     // Every coupon the request would make: its named accounts, or its activation codes (R31).
-    const [row]: { n: number }[] = await em.query(
-      `SELECT total_accounts AS n FROM issuance_requests WHERE tenant_id = $1 AND id = $2`,
-      [r.tenantId, r.id],
+    // r is a request the caller holds: its row is there.
+    const row = first<{ n: number }>(
+      await em.query(`SELECT total_accounts AS n FROM issuance_requests WHERE tenant_id = $1 AND id = $2`, [r.tenantId, r.id]),
+      'the request',
     );
     n = row.n;
   }

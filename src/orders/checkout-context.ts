@@ -9,6 +9,7 @@ import { Account } from '../tenancy/accounts/account.entity';
 import type { CouponFacts, Payment, ProductFacts } from '../billing/eligibility';
 import { couponFactColumns, couponFacts, spendableCouponIds, type CouponRow } from '../coupons/coupon-facts';
 import type { Sql } from '../db/prepared';
+import { first } from '../db/rows';
 import type { CheckoutBody } from './order.schema';
 
 export interface PayingAccount {
@@ -83,9 +84,9 @@ export async function checkoutContext(
   const values: unknown[] = [accountId, codes, choice.couponId ?? null, choice.onlyUsable];
   const scope = scopeSqlPositional(ctx.ability, 'read', 'Account', 'a', ctx.ds.getMetadata(Account), values);
   const rows: Row[] = await sql(checkoutSnapshotSql(scope, choice.lock), values);
-  if (rows.length === 0) throw notFound('account');
-  const first = rows[0];
-  return judgeable(ctx, body, action, { tenantId: first.acct_tenant, id: first.acct_id, partnerId: first.acct_partner }, codes, rows);
+  const [head] = rows;
+  if (!head) throw notFound('account');
+  return judgeable(ctx, body, action, { tenantId: head.acct_tenant, id: head.acct_id, partnerId: head.acct_partner }, codes, rows);
 }
 
 /**
@@ -132,11 +133,11 @@ export async function authenticatedCheckoutContext(
   ]);
   const ctx = tctx.authenticated(tokenRowOf(rows[0], 'tok.'));
   if (!body.accountId && !ctx.actor.accountId) throw accountRequired();
-  const first = rows[0];
-  if (first['acct.id'] === null) throw notFound('account');
-  const account = Object.fromEntries(statement.properties.map((p) => [p, first[`acct.${p}`]]));
+  const head = first(rows, 'checkout snapshot'); // authenticated: the token's row is there
+  if (head['acct.id'] === null) throw notFound('account');
+  const account = Object.fromEntries(statement.properties.map((p) => [p, head[`acct.${p}`]]));
   if (!ctx.ability.can('read', subjectOf('Account', account))) throw notFound('account');
-  const paying = { tenantId: first['acct.tenantId'] as string, id: first['acct.id'] as string, partnerId: first['acct.partnerId'] as string };
+  const paying = { tenantId: head['acct.tenantId'] as string, id: head['acct.id'] as string, partnerId: head['acct.partnerId'] as string };
   return { ctx, checkout: judgeable(ctx, body, action, paying, codes, rows) };
 }
 
@@ -151,9 +152,9 @@ function judgeable(
   codes: string[],
   rows: SnapshotRow[],
 ): CheckoutContext {
-  const first = rows[0];
+  const head = first(rows, 'checkout snapshot'); // both callers refuse an empty answer first
   authorize(ctx, action, 'Order', { tenantId: account.tenantId, accountId: account.id, partnerId: account.partnerId });
-  const catalog = new Map(first.products.map((p) => [p.code, p]));
+  const catalog = new Map(head.products.map((p) => [p.code, p]));
   const unknown = codes.filter((c) => !catalog.has(c));
   if (unknown.length) throw new AppError('unknown_product', 'unknown product codes', { field: 'body.items', codes: unknown });
   const payment: Payment = {
@@ -166,7 +167,7 @@ function judgeable(
     promotional: body.promotional,
     paidOnBehalf: body.paidOnBehalf,
     billOverdue: false,
-    accountHasOverdue: first.overdue,
+    accountHasOverdue: head.overdue,
     frozenFunds: false,
   };
   const coupons = rows.filter((r) => r.id !== null).map(couponFacts);

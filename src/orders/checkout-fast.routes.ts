@@ -22,7 +22,8 @@ type Spec = Omit<RouteSpec<z.ZodObject<z.ZodRawShape> | undefined, z.ZodObject<z
 export function checkoutFastPath(ds: DataSource): Router {
   const r = express.Router();
   fast(r, ds, QUOTE_ROUTE, (tctx, { body, query }) => authenticatedQuote(tctx, body, query.explain === 'true'));
-  fast(r, ds, PAY_ROUTE, (tctx, { body, headers }) => authenticatedPay(tctx, body, headers['idempotency-key']));
+  // The key is there: PAY_ROUTE's IdempotencyHeaders require it (validated before the handler).
+  fast(r, ds, PAY_ROUTE, (tctx, { body, headers }) => authenticatedPay(tctx, body, headers['idempotency-key']!));
   return r;
 }
 

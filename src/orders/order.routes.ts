@@ -39,7 +39,8 @@ export const PAY_ROUTE = {
 
 export function orderRoutes(r: Router, ds: DataSource): void {
   route(r, ds, { ...QUOTE_ROUTE, handler: (ctx, { body, query }) => quote(ctx, body, query.explain === 'true') });
-  route(r, ds, { ...PAY_ROUTE, handler: (ctx, { body, headers }) => pay(ctx, body, headers['idempotency-key']) });
+  // The key is there: PAY_ROUTE's IdempotencyHeaders require it (validated before the handler).
+  route(r, ds, { ...PAY_ROUTE, handler: (ctx, { body, headers }) => pay(ctx, body, headers['idempotency-key']!) });
   route(r, ds, {
     method: 'get', path: '/v1/orders', tags, errors: [], summary: 'Orders in your scope, newest first',
     query: ListOrdersQuery, response: OrderPage, handler: (ctx, { query }) => listOrders(ctx, query),

@@ -6,6 +6,7 @@ import type { Ctx } from '../auth/context';
 import type { TokenCtx } from './token-ctx';
 import { AppError } from '../shared/errors';
 import { inTransaction, pgCode } from '../db/tx';
+import { first } from '../db/rows';
 import { inTx, pooled, type Sql } from '../db/prepared';
 import { paymentTotal } from '../billing/eligibility';
 import { authenticatedCheckoutContext, checkoutContext, type CheckoutContext, type CouponChoice } from './checkout-context';
@@ -61,9 +62,10 @@ function requestHash(body: PayInput, accountId: string): string {
 }
 
 async function replay(em: EntityManager, tenantId: string, accountId: string, key: string, hash: string) {
-  const [prior]: { id: string; request_hash: string }[] = await em.query(
-    `SELECT id, request_hash FROM orders WHERE tenant_id = $1 AND account_id = $2 AND idempotency_key = $3`,
-    [tenantId, accountId, key],
+  // A replay: the write found an order with this key, and orders are never deleted.
+  const prior = first<{ id: string; request_hash: string }>(
+    await em.query(`SELECT id, request_hash FROM orders WHERE tenant_id = $1 AND account_id = $2 AND idempotency_key = $3`, [tenantId, accountId, key]),
+    'the replayed order',
   );
   if (prior.request_hash !== hash) throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used with another request', { code: 'idempotency_key_reused' });
   return orderJson(em, tenantId, prior.id);
@@ -95,17 +97,18 @@ async function attempt(snapshot: Snapshot, sql: Sql, body: PayInput, key: string
     // A replay of a paid order must not fail because its coupon is now spent.
     const prior = await sql(`SELECT 1 FROM orders WHERE tenant_id = $1 AND account_id = $2 AND idempotency_key = $3`, [account.tenantId, account.id, key]);
     if (prior.length) return { replay: { hash, tenantId: account.tenantId, accountId: account.id } };
-    throw new AppError('coupon_not_applicable', `the coupon does not apply to this order: ${refused[0].code}`, { couponId: named, code: refused[0].code });
+    const { code } = refused[0]!; // coupons is not empty and none applies: every one is refused
+    throw new AppError('coupon_not_applicable', `the coupon does not apply to this order: ${code}`, { couponId: named, code });
   }
   const total = paymentTotal(payment);
   const deduction = chosen?.deduction ?? 0n;
   const id = randomUUID();
-  const [res] = await sql<{ order_id: string | null; created_at: Date | null }>(WRITE_SQL, [
+  const res = first(await sql<{ order_id: string | null; created_at: Date | null }>(WRITE_SQL, [
     account.tenantId, id, account.id, account.partnerId, payment.currency, body.scenario, body.promotional, body.paidOnBehalf,
     total.toString(), chosen?.id ?? null, deduction.toString(), (total - deduction).toString(), key, hash, ctx.actor.userId,
     body.items.map((_, i) => i + 1), body.items.map((i) => i.productCode), body.items.map((i) => i.amount.toString()),
     body.items.map((i) => i.durationMonths ?? null), chosen !== null && deduction < chosen.balance,
-  ]);
+  ]), 'order write'); // a SELECT of scalar subqueries: one row
   if (!res.order_id || !res.created_at) return { replay: { hash, tenantId: account.tenantId, accountId: account.id } };
   return {
     id, accountId: account.id, currency: payment.currency, scenario: body.scenario, total: total.toString(),

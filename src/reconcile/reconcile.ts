@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { z } from '../shared/zod';
 import type { Ctx } from '../auth/context';
 import { FIGURES, ledgerFigureSql } from '../budgets/budget-ledger.sql';
+import { first } from '../db/rows';
 
 /**
  * R25, R26: the money invariant, checked over the whole database by a few set-based statements in
@@ -334,18 +335,18 @@ ${summary(
   'tenant_id, id',
 )}`;
 
-/** Every check, on `em`'s connection and snapshot. */
+/** Every check, on `em`'s connection and snapshot. Each check is an aggregate: one row. */
 export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): Promise<Report> {
-  const [{ now }]: { now: Date }[] = await em.query(`SELECT now()`);
-  const [coupons]: (Row<Section<'coupons'>['mismatches'][number]> & { negative_count: string; negative: string[] })[] = await em.query(COUPONS_SQL, [limit]);
-  const [chain]: Row<Section<'ledgerChain'>['mismatches'][number]>[] = await em.query(CHAIN_SQL, [limit]);
-  const [orders]: Row<Section<'orders'>['mismatches'][number]>[] = await em.query(ORDERS_SQL, [limit]);
-  const [deductions]: Row<Section<'deductions'>['mismatches'][number]>[] = await em.query(DEDUCTIONS_SQL, [limit]);
-  const [refunds]: Row<Section<'refunds'>['mismatches'][number]>[] = await em.query(REFUNDS_SQL, [limit]);
-  const [pools]: Row<Section<'voucherPools'>['mismatches'][number]>[] = await em.query(POOLS_SQL, [limit]);
-  const [billRow]: Row<Section<'bills'>['mismatches'][number]>[] = await em.query(BILLS_SQL, [limit]);
-  const [usageRow]: Row<Section<'usage'>['mismatches'][number]>[] = await em.query(USAGE_SQL, [limit]);
-  const [budgetRow]: Row<Section<'budgets'>['mismatches'][number]>[] = await em.query(BUDGETS_SQL, [limit]);
+  const { now } = first<{ now: Date }>(await em.query(`SELECT now()`), 'SELECT now()');
+  const coupons = first<Row<Section<'coupons'>['mismatches'][number]> & { negative_count: string; negative: string[] }>(await em.query(COUPONS_SQL, [limit]), 'COUPONS_SQL');
+  const chain = first<Row<Section<'ledgerChain'>['mismatches'][number]>>(await em.query(CHAIN_SQL, [limit]), 'CHAIN_SQL');
+  const orders = first<Row<Section<'orders'>['mismatches'][number]>>(await em.query(ORDERS_SQL, [limit]), 'ORDERS_SQL');
+  const deductions = first<Row<Section<'deductions'>['mismatches'][number]>>(await em.query(DEDUCTIONS_SQL, [limit]), 'DEDUCTIONS_SQL');
+  const refunds = first<Row<Section<'refunds'>['mismatches'][number]>>(await em.query(REFUNDS_SQL, [limit]), 'REFUNDS_SQL');
+  const pools = first<Row<Section<'voucherPools'>['mismatches'][number]>>(await em.query(POOLS_SQL, [limit]), 'POOLS_SQL');
+  const billRow = first<Row<Section<'bills'>['mismatches'][number]>>(await em.query(BILLS_SQL, [limit]), 'BILLS_SQL');
+  const usageRow = first<Row<Section<'usage'>['mismatches'][number]>>(await em.query(USAGE_SQL, [limit]), 'USAGE_SQL');
+  const budgetRow = first<Row<Section<'budgets'>['mismatches'][number]>>(await em.query(BUDGETS_SQL, [limit]), 'BUDGETS_SQL');
 
   const report: Report = {
     checkedAt: now.toISOString(),

@@ -116,7 +116,7 @@ export function termClassOf(months: number): TermClass {
 export function feeBandFor(sub: Pick<Subscription, 'termClass' | 'start'>, usedMs: bigint): FeeBand {
   const bands = HANDLING_FEES[sub.termClass];
   const band = bands.find((b) => b.usedUpToMonths === null || usedMs <= BigInt(addMonthsUtc(sub.start, b.usedUpToMonths).getTime() - sub.start.getTime()));
-  return band ?? bands[bands.length - 1];
+  return band ?? bands[bands.length - 1]!; // every class has bands (HANDLING_FEES)
 }
 
 const pct = (bp: number) => `${bp / 100}%`;

@@ -28,12 +28,13 @@ import { submitRequest } from '../issuance/submit-request';
 const IDS = {
   distributor: '00000000-0000-4000-8000-000000000001',
   reseller: '00000000-0000-4000-8000-000000000002',
-  accounts: ['00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a2', '00000000-0000-4000-8000-0000000000a3'],
+  accounts: ['00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-0000000000a2', '00000000-0000-4000-8000-0000000000a3'] as const,
 };
 
 async function user(em: EntityManager, email: string, role: Role, where: { tenantId: string | null; partnerId: string | null; accountId: string | null }) {
   const found = await em.getRepository(User).findOneBy({ email });
-  return found ?? insertUser(em, null, { email, name: email.split('@')[0], role, ...where });
+  // split answers one piece at least
+  return found ?? insertUser(em, null, { email, name: email.split('@')[0]!, role, ...where });
 }
 
 /** Every demo user signs in to the web app with this one password (README: "Signing in"). */

@@ -37,12 +37,14 @@ export function timeOrderedUuid(): string {
   bytes[7] = counter & 0xff;
   random.copy(bytes, 8, randomAt, randomAt + 8);
   randomAt += 8;
-  bytes[8] = 0x80 | (bytes[8] & 0x3f); // variant 10
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f); // variant 10
   let o = 0;
+  // Every index is in range: bytes has 16, HEX 16 (one per nibble), text 36.
   for (let i = 0; i < 16; i++) {
     if (DASH_AFTER.has(i)) text[o++] = 0x2d;
-    text[o++] = HEX[bytes[i] >> 4];
-    text[o++] = HEX[bytes[i] & 15];
+    const b = bytes[i]!;
+    text[o++] = HEX[b >> 4]!;
+    text[o++] = HEX[b & 15]!;
   }
   return text.toString('latin1', 0, 36);
 }

@@ -98,7 +98,7 @@ export async function updateTemplate(ctx: Ctx, id: string, patch: z.output<typeo
       const issues = templateIssues(merged);
       if (issues.length) {
         const details = issues.map((i) => ({ field: ['body', ...i.path].join('.'), code: 'custom', message: i.message }));
-        throw new AppError('validation_failed', `invalid body: ${details[0].field}`, details);
+        throw new AppError('validation_failed', `invalid body: ${details[0]!.field}`, details); // issues.length > 0
       }
       authorize(ctx, 'update', 'Template', { ...t, costBearer: merged.costBearer });
       await assertProductsExist(em, merged.productCodes);

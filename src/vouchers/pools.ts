@@ -3,6 +3,7 @@ import type { Ctx } from '../auth/context';
 import { AppError } from '../shared/errors';
 import { authorize, findReadable, listQuery } from '../auth/scope';
 import { inTransaction } from '../db/tx';
+import { first } from '../db/rows';
 import { paginate, whereEquals } from '../db/pagination';
 import { Partner } from '../tenancy/partners/partner.entity';
 import { VoucherPool } from './voucher-pool.entity';
@@ -30,7 +31,7 @@ export async function grantPool(ctx: Ctx, body: z.output<typeof GrantPoolBody>) 
     const partner = await findReadable(ctx, em, Partner, 'Partner', body.partnerId);
     if (partner.status !== 'active') throw new AppError('partner_inactive', 'the partner is deactivated');
     authorize(ctx, 'create', 'VoucherPool', { partnerTier: partner.tier }); // R6: never to a tier-2 reseller
-    const [pool]: { id: string }[] = await em.query(
+    const granted: { id: string }[] = await em.query(
       `WITH p AS (
          INSERT INTO voucher_pools (tenant_id, partner_id, currency, granted, balance, valid_from, valid_until, note, granted_by)
          VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8) RETURNING tenant_id, id, balance
@@ -39,7 +40,7 @@ export async function grantPool(ctx: Ctx, body: z.output<typeof GrantPoolBody>) 
        SELECT tenant_id, id, 'grant', balance, balance, $8 FROM p RETURNING pool_id AS id`,
       [partner.tenantId, partner.id, body.currency, body.amount.toString(), validFrom, body.validUntil, body.note, ctx.actor.userId],
     );
-    return poolJson(await em.getRepository(VoucherPool).findOneByOrFail({ tenantId: partner.tenantId, id: pool.id }));
+    return poolJson(await em.getRepository(VoucherPool).findOneByOrFail({ tenantId: partner.tenantId, id: first(granted, 'the new pool').id }));
   });
 }
 

@@ -4,6 +4,7 @@ import type { Ctx } from '../auth/context';
 import { AppError, notFound } from '../shared/errors';
 import { authorize, authorizeGrants, findReadable, scopedQuery } from '../auth/scope';
 import { inTransaction, updateReturning } from '../db/tx';
+import { first } from '../db/rows';
 import { recordAudit } from '../audit/record-audit';
 import { Account } from '../tenancy/accounts/account.entity';
 import { Coupon } from '../coupons/coupon.entity';
@@ -70,10 +71,11 @@ export async function makeVoucher(ctx: Ctx, poolId: string, body: z.output<typeo
       `UPDATE voucher_pools SET balance = balance - $3 WHERE tenant_id = $1 AND id = $2 AND balance >= $3 RETURNING balance::text`,
       [pool.tenantId, pool.id, body.faceValue.toString()],
     );
-    if (debited.length === 0) {
+    const [left] = debited;
+    if (!left) {
       throw new AppError('quota_exhausted', 'the pool has less left than this face value', { poolId: pool.id, faceValue: body.faceValue.toString() });
     }
-    const [coupon]: { id: string }[] = await em.query(
+    const made: { id: string }[] = await em.query(
       `WITH c AS (
          INSERT INTO coupons (tenant_id, account_id, partner_id, origin, pool_id, currency, face_value, balance, status, cost_bearer, usage,
                               valid_from, valid_until, product_codes, billing_modes, scenarios, min_spend, max_duration_months,
@@ -88,10 +90,10 @@ export async function makeVoucher(ctx: Ctx, poolId: string, body: z.output<typeo
       [
         pool.tenantId, pool.partnerId, pool.id, pool.currency, body.faceValue.toString(), body.usage, validFrom, validUntil,
         body.productCodes, body.billingModes, body.scenarios, body.minSpend?.toString() ?? null, body.maxDurationMonths,
-        body.allowPromotional, JSON.stringify({ poolId: pool.id }), debited[0].balance, ctx.actor.userId,
+        body.allowPromotional, JSON.stringify({ poolId: pool.id }), left.balance, ctx.actor.userId,
       ],
     );
-    const voucher = await em.getRepository(Coupon).findOneByOrFail({ tenantId: pool.tenantId, id: coupon.id });
+    const voucher = await em.getRepository(Coupon).findOneByOrFail({ tenantId: pool.tenantId, id: first(made, 'the new voucher').id });
     await addHolders(ctx, em, voucher, body.accountIds);
     await recordAudit(em, ctx.actor, [{ tenantId: pool.tenantId, objectType: 'coupon', objectId: voucher.id, action: 'voucher_made', to: 'unused', reason: `pool ${pool.id}` }]);
     return voucherJson(em, voucher);

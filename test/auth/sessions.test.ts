@@ -9,6 +9,7 @@ import { signInLimits } from '../../src/auth/sessions/sign-in-limits';
 import { verifyPassword } from '../../src/auth/sessions/passwords';
 import { config } from '../../src/config';
 import { freePort, spawnApi } from '../support/api-process';
+import { first, nth } from '../../src/db/rows';
 
 const HERE = '127.0.0.1'; // every test request comes from here
 const limits = () => signInLimits(harness.redis);
@@ -39,7 +40,7 @@ describe('web sessions: email + password sign-in, cookie, CSRF', () => {
 
     const setCookie = setCookieOf(res)!;
     const parts = setCookie.split(/;\s*/);
-    const secret = parts[0].slice('cc_session='.length);
+    const secret = first(parts).slice('cc_session='.length);
     expect(secret).to.match(/^[A-Za-z0-9_-]{43}$/); // 32 random bytes
     expect(parts.slice(1)).to.have.members(['Path=/', `Max-Age=${config().SESSION_MAX_AGE_SECONDS}`, 'HttpOnly', 'Secure', 'SameSite=Strict']);
     expect(config().SESSION_MAX_AGE_SECONDS).to.equal(7 * 24 * 3600);
@@ -356,7 +357,7 @@ describe('web sessions: nothing secret reaches the logs', () => {
       });
       expect(signedIn.status).to.equal(201);
       const { csrfToken } = (await signedIn.json()) as { csrfToken: string };
-      const cookie = /^cc_session=([^;]*)/.exec(signedIn.headers.getSetCookie()[0])![1];
+      const cookie = nth(/^cc_session=([^;]*)/.exec(first(signedIn.headers.getSetCookie(), 'Set-Cookie')) ?? [], 1, 'the cc_session cookie');
       const headers = { 'content-type': 'application/json', cookie: `cc_session=${cookie}`, 'x-csrf-token': csrfToken };
       const changed = await fetch(`${base}/v1/me/password`, { method: 'PUT', headers, body: JSON.stringify({ currentPassword: PASSWORD, newPassword: 'the next secret phrase' }) });
       expect(changed.status).to.equal(204);

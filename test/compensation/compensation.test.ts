@@ -5,6 +5,7 @@ import { as, call } from '../support/http';
 import { buildWorld, type Person, type World } from '../support/world';
 import { ensureProducts, ledgerMismatches } from '../support/coupons-world';
 import { costBasisWindow } from '../../src/compensation/compensation-rules';
+import { first } from '../../src/db/rows';
 
 const DAY = 86_400_000;
 const MIN = 60_000;
@@ -212,16 +213,17 @@ describe('R33 fault compensation: faults, claims, the vendor-borne coupon', () =
     const results = await Promise.all(racers.map((p) => claim(f.id, w.A.account, p)));
     const won = results.filter((r) => r.status === 201);
     expect(won, JSON.stringify(results.map((r) => r.body))).to.have.length(1);
-    expect(won[0].body).to.deep.include({ status: 'granted', amount: '6000' }); // 2880 x 30 x 100 / 1440
+    const winner = first(won);
+    expect(winner.body).to.deep.include({ status: 'granted', amount: '6000' }); // 2880 x 30 x 100 / 1440
     for (const r of results.filter((x) => x.status !== 201)) {
       expect(r.status).to.equal(409);
       expect(r.body.error.code).to.equal('already_claimed');
-      expect(r.body.error.details.claim).to.deep.include({ id: won[0].body.id, status: 'granted', couponId: won[0].body.couponId });
+      expect(r.body.error.details.claim).to.deep.include({ id: winner.body.id, status: 'granted', couponId: winner.body.couponId });
     }
-    expect(await compensationCoupons(w.A.account)).to.deep.equal([won[0].body.couponId]);
+    expect(await compensationCoupons(w.A.account)).to.deep.equal([winner.body.couponId]);
     const again = await claim(f.id, w.A.account);
     expect(again.status).to.equal(409);
-    expect(again.body.error.details.claim.id).to.equal(won[0].body.id);
+    expect(again.body.error.details.claim.id).to.equal(winner.body.id);
     const [n] = await harness.ds.query(`SELECT count(*)::int AS n FROM compensation_claims WHERE fault_id = $1`, [f.id]);
     expect(n.n).to.equal(1);
   });

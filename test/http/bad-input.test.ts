@@ -137,7 +137,7 @@ describe('bad input on every write route is 400 and writes nothing', () => {
       ['/v1/accounts?cursor=bm90LWEtY3Vyc29y', 'query.cursor'],
       ['/v1/accounts?kind=vip', 'query.kind'],
       ['/v1/accounts?kind=customer&kind=reseller', 'query.kind'],
-    ]) {
+    ] as const) {
       const res = await call('GET', path, { token: w.A.pa.token });
       expect(res.status, path).to.equal(400);
       expect(res.body.error.details.map((d: { field: string }) => d.field), path).to.include(field);

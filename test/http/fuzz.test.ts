@@ -71,7 +71,7 @@ describe('fuzz: every operation of /openapi.json with hostile input', () => {
 function distinct(findings: Finding[]): string[] {
   const seen = new Map<string, Finding>();
   for (const f of findings) {
-    const key = `${f.op} | ${f.status} | ${f.problems.map((p) => p.replace(/wrote to .*/, 'wrote')).join('; ')} | ${/%(?![0-9A-Fa-f]{2})/.test(f.message.split('\n')[1]) ? 'malformed escape' : ''}`;
+    const key = `${f.op} | ${f.status} | ${f.problems.map((p) => p.replace(/wrote to .*/, 'wrote')).join('; ')} | ${/%(?![0-9A-Fa-f]{2})/.test(f.message.split('\n')[1] ?? '') ? 'malformed escape' : ''}`;
     if (!seen.has(key)) seen.set(key, f);
   }
   return [...seen.values()].map((f) => f.message);

@@ -9,6 +9,7 @@ import { accountUser, addCodeFixtures, codesOf } from '../support/codes-world';
 import { fingerprint } from '../support/db-fingerprint';
 import { attemptLimits } from '../../src/issuance/attempt-limits';
 import { hasValidCheckDigit, luhnCheckDigit } from '../../src/issuance/activation-code';
+import { first, nth } from '../../src/db/rows';
 
 /** R31 end to end: offline requests, generation (shown once), activation, attempt limits, expiry. */
 describe('R31 activation codes: offline requests, codes shown once, activation, attempt limits', () => {
@@ -44,7 +45,9 @@ describe('R31 activation codes: offline requests, codes shown once, activation, 
     const [header, ...lines] = String(res.body).trim().split('\n');
     expect(header).to.equal('code,couponId,faceValue,currency,validUntil');
     return lines.map((l) => {
-      const [code, couponId, faceValue, currency, validUntil] = l.split(',');
+      const fields = l.split(',');
+      expect(fields, l).to.have.length(5);
+      const [code, couponId, faceValue, currency, validUntil] = fields as [string, string, string, string, string];
       return { code, digits: code.replace(/-/g, ''), couponId, faceValue, currency, validUntil };
     });
   };
@@ -98,7 +101,7 @@ describe('R31 activation codes: offline requests, codes shown once, activation, 
     const listed = (await as(w.A.pv.token).get(`/v1/issuance-requests/${request.id}/activation-codes`)).body.items;
     expect(listed.map((i: { couponId: string }) => i.couponId)).to.have.members(codes.map((c) => c.couponId));
     for (const i of listed) expect(i).to.deep.include({ state: 'pending', accountId: null, balance: '0', faceValue: '5000' });
-    expect(JSON.stringify(listed)).to.not.include(codes[0].digits.slice(0, 8));
+    expect(JSON.stringify(listed)).to.not.include(first(codes).digits.slice(0, 8));
   });
 
   it('R31 R2 R9: a vendor-borne offline request waits for its BD: no codes before approval (409), then generated once', async () => {
@@ -140,27 +143,27 @@ describe('R31 activation codes: offline requests, codes shown once, activation, 
 
   it('R31 R25 R11: the account owner activates a code once: the coupon becomes the account\'s with its issue ledger row; again is 409 code_already_used', async () => {
     const { request, codes } = await batch(w.A.po, 2);
-    const spaced = codes[0].digits.replace(/(\d{4})/g, '$1 ').trim();
+    const spaced = first(codes).digits.replace(/(\d{4})/g, '$1 ').trim();
     const res = await activate(w.A.ao, w.A.account, spaced);
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
-    expect(res.body).to.deep.include({ id: codes[0].couponId, accountId: w.A.account, status: 'unused', balance: '5000', origin: 'activation_code' });
-    const ledger = (await as(w.A.af.token).get(`/v1/coupons/${codes[0].couponId}/ledger`)).body.items;
+    expect(res.body).to.deep.include({ id: first(codes).couponId, accountId: w.A.account, status: 'unused', balance: '5000', origin: 'activation_code' });
+    const ledger = (await as(w.A.af.token).get(`/v1/coupons/${first(codes).couponId}/ledger`)).body.items;
     expect(ledger).to.have.length(1);
     expect(ledger[0]).to.deep.include({ type: 'issue', amount: '5000', balanceAfter: '5000' });
-    expect((await harness.ds.query(`SELECT account_id FROM coupon_ledger WHERE coupon_id = $1`, [codes[0].couponId]))[0].account_id).to.equal(w.A.account);
+    expect((await harness.ds.query(`SELECT account_id FROM coupon_ledger WHERE coupon_id = $1`, [first(codes).couponId]))[0].account_id).to.equal(w.A.account);
     expect(await ledgerMismatches(codes.map((c) => c.couponId))).to.deep.equal([]);
-    const hist = (await as(w.A.ao.token).get(`/v1/coupons/${codes[0].couponId}/history`)).body.items;
+    const hist = (await as(w.A.ao.token).get(`/v1/coupons/${first(codes).couponId}/history`)).body.items;
     expect(hist.map((h: { action: string; to: string }) => [h.action, h.to])).to.deep.equal([['issued', 'pending_activation'], ['activated', 'unused']]);
     expect(hist[1]).to.deep.include({ actorUserId: w.A.ao.id, from: 'pending_activation' });
     // Once: the same code again, by the account's finance user or by another account, is already used.
-    expectError(await activate(w.A.af, w.A.account, codes[0].code), 409, 'code_already_used');
+    expectError(await activate(w.A.af, w.A.account, first(codes).code), 409, 'code_already_used');
     const other = await accountUser(w.A.partner, w.A.partner, w.A.account2);
-    expectError(await activate(other, w.A.account2, codes[0].code), 409, 'code_already_used');
+    expectError(await activate(other, w.A.account2, first(codes).code), 409, 'code_already_used');
     // The finance user may activate; a member and the partner's users may not (R3).
-    expectError(await activate(w.A.am, w.A.account, codes[1].code), 403, 'forbidden');
-    expectError(await activate(w.A.pa, w.A.account, codes[1].code), 403, 'forbidden');
-    expectError(await activate(w.A.af, w.A.account, codes[1].code), 409, 'batch_already_activated'); // one code of a batch per account
-    expect((await activate(other, w.A.account2, codes[1].code)).status).to.equal(200);
+    expectError(await activate(w.A.am, w.A.account, nth(codes, 1).code), 403, 'forbidden');
+    expectError(await activate(w.A.pa, w.A.account, nth(codes, 1).code), 403, 'forbidden');
+    expectError(await activate(w.A.af, w.A.account, nth(codes, 1).code), 409, 'batch_already_activated'); // one code of a batch per account
+    expect((await activate(other, w.A.account2, nth(codes, 1).code)).status).to.equal(200);
     // R12: the partner sees which account activated each code, and when.
     const listed = (await as(w.A.po.token).get(`/v1/issuance-requests/${request.id}/activation-codes?state=activated`)).body.items;
     expect(listed.map((i: { accountId: string }) => i.accountId)).to.have.members([w.A.account, w.A.account2]);
@@ -170,7 +173,7 @@ describe('R31 activation codes: offline requests, codes shown once, activation, 
 
   it('R31: a mistyped check digit is 422 code_mistyped before any lookup and costs no attempt; badly formed input is 400', async () => {
     const { codes } = await batch(w.A.po, 1);
-    const d = codes[0].digits;
+    const d = first(codes).digits;
     const wrongLast = d.slice(0, 15) + String((Number(d[15]) + 1) % 10);
     for (let i = 0; i < 8; i++) expectError(await activate(w.A.ao, w.A.account, wrongLast), 422, 'code_mistyped');
     // Two swapped neighbours (when they differ) are caught the same way.
@@ -182,26 +185,26 @@ describe('R31 activation codes: offline requests, codes shown once, activation, 
       expect(res.body.error.details[0].field).to.equal('body.code');
     }
     // None of that counted: the right code still activates (the limit is 5 wrong guesses).
-    expect((await activate(w.A.ao, w.A.account, codes[0].code)).status).to.equal(200);
+    expect((await activate(w.A.ao, w.A.account, first(codes).code)).status).to.equal(200);
   });
 
   it('R31: brute force stops at the limit: after 5 wrong guesses the account gets 429 too_many_attempts with Retry-After, even with the right code, and nothing is written', async () => {
     const { codes } = await batch(w.A.po, 2);
     for (let i = 0; i < 5; i++) expectError(await activate(w.A.ao, w.A.account, guess()), 404, 'code_not_found');
     const before = await fingerprint(harness.ds);
-    const refused = await activate(w.A.ao, w.A.account, codes[0].code);
+    const refused = await activate(w.A.ao, w.A.account, first(codes).code);
     expectError(refused, 429, 'too_many_attempts');
     expect(refused.body.error.details.scope).to.equal('account');
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).to.be.within(1, 900);
     // Per account, not per user: the finance user of the same account is refused as well.
-    expectError(await activate(w.A.af, w.A.account, codes[0].code), 429, 'too_many_attempts');
+    expectError(await activate(w.A.af, w.A.account, first(codes).code), 429, 'too_many_attempts');
     expectError(await activate(w.A.af, w.A.account, guess()), 429, 'too_many_attempts');
     expect(await fingerprint(harness.ds)).to.deep.equal(before);
-    expect((await couponRow(codes[0].couponId)).status).to.equal('pending_activation');
+    expect((await couponRow(first(codes).couponId)).status).to.equal('pending_activation');
     // Another account from the same address is under both of its limits.
     const other = await accountUser(w.A.partner, w.A.partner, w.A.account2);
-    expect((await activate(other, w.A.account2, codes[0].code)).status).to.equal(200);
+    expect((await activate(other, w.A.account2, first(codes).code)).status).to.equal(200);
   });
 
   it('R31: wrong guesses are limited per client address too: 20 across accounts, then 429 for every account from it', async () => {
@@ -209,14 +212,14 @@ describe('R31 activation codes: offline requests, codes shown once, activation, 
     const accounts = await bulkAccounts(w.A.partner, w.A.partner, 5);
     const users = await Promise.all(accounts.map((a) => accountUser(w.A.partner, w.A.partner, a)));
     for (let u = 0; u < 4; u++) {
-      for (let i = 0; i < 5; i++) expectError(await activate(users[u], accounts[u], guess()), 404, 'code_not_found');
+      for (let i = 0; i < 5; i++) expectError(await activate(nth(users, u), nth(accounts, u), guess()), 404, 'code_not_found');
     }
-    const refused = await activate(users[4], accounts[4], codes[0].code);
+    const refused = await activate(nth(users, 4), nth(accounts, 4), first(codes).code);
     expectError(refused, 429, 'too_many_attempts');
     expect(refused.body.error.details.scope).to.equal('address');
     expect(Number(refused.headers.get('retry-after'))).to.be.within(1, 900);
     await limits().reset({ address: ADDRESS });
-    expect((await activate(users[4], accounts[4], codes[0].code)).status).to.equal(200);
+    expect((await activate(nth(users, 4), nth(accounts, 4), first(codes).code)).status).to.equal(200);
   });
 
   it('R31 R26: a code activates once even when two accounts try at the same moment: one wins, the other gets code_already_used', async () => {
@@ -225,12 +228,12 @@ describe('R31 activation codes: offline requests, codes shown once, activation, 
     const users = await Promise.all(accounts.map((a) => accountUser(w.A.partner, w.A.partner, a)));
     await Promise.all(codes.map(async (c, k) => {
       const pair = [2 * k, 2 * k + 1];
-      const replies = await Promise.all(pair.map((j) => activate(users[j], accounts[j], c.code)));
+      const replies = await Promise.all(pair.map((j) => activate(nth(users, j), nth(accounts, j), c.code)));
       const won = replies.filter((r) => r.status === 200);
       expect(won, JSON.stringify(replies.map((r) => r.body))).to.have.length(1);
       const lost = replies.find((r) => r.status !== 200)!;
       expectError(lost, 409, 'code_already_used');
-      const winner = accounts[pair[replies.indexOf(won[0])]];
+      const winner = nth(accounts, nth(pair, replies.findIndex((r) => r.status === 200)));
       expect(await couponRow(c.couponId)).to.deep.include({ status: 'unused', account_id: winner, balance: '5000' });
     }));
     const ledger: { coupon_id: string; n: number }[] = await harness.ds.query(
@@ -243,7 +246,7 @@ describe('R31 activation codes: offline requests, codes shown once, activation, 
 
   it('R31 R26: forced into the race (both past the lookup, both waiting at the update), still exactly one activation', async () => {
     const { codes } = await batch(w.A.po, 1);
-    const [c] = codes;
+    const c = first(codes);
     const other = await accountUser(w.A.partner, w.A.partner, w.A.account2);
     const holder = harness.ds.createQueryRunner();
     await holder.connect();
@@ -273,9 +276,9 @@ describe('R31 activation codes: offline requests, codes shown once, activation, 
     const { request, codes } = await batch(w.A.po, 2);
     await harness.ds.query(
       `UPDATE coupons SET valid_from = now() - interval '2 days', valid_until = now() - interval '1 second' WHERE id = $1`,
-      [codes[0].couponId],
+      [first(codes).couponId],
     );
-    for (let i = 0; i < 6; i++) expectError(await activate(w.A.ao, w.A.account, codes[0].code), 410, 'code_expired');
+    for (let i = 0; i < 6; i++) expectError(await activate(w.A.ao, w.A.account, first(codes).code), 410, 'code_expired');
     const queue = new Queue('coupons', { connection: { url: requireEnv('REDIS_URL') }, prefix: workers.prefix });
     try {
       await queue.add('coupons.expire-sweep', {}, { jobId: `sweep-${request.id}` });
@@ -283,23 +286,23 @@ describe('R31 activation codes: offline requests, codes shown once, activation, 
     } finally {
       await queue.close();
     }
-    expect(await couponRow(codes[0].couponId)).to.deep.equal({ status: 'expired', account_id: null, balance: '0', origin: 'activation_code' });
-    expect(await couponRow(codes[1].couponId)).to.deep.include({ status: 'pending_activation' });
-    expect((await harness.ds.query(`SELECT 1 FROM coupon_ledger WHERE coupon_id = $1`, [codes[0].couponId])).length).to.equal(0);
-    const hist = (await as(w.A.po.token).get(`/v1/coupons/${codes[0].couponId}/history`)).body.items;
+    expect(await couponRow(first(codes).couponId)).to.deep.equal({ status: 'expired', account_id: null, balance: '0', origin: 'activation_code' });
+    expect(await couponRow(nth(codes, 1).couponId)).to.deep.include({ status: 'pending_activation' });
+    expect((await harness.ds.query(`SELECT 1 FROM coupon_ledger WHERE coupon_id = $1`, [first(codes).couponId])).length).to.equal(0);
+    const hist = (await as(w.A.po.token).get(`/v1/coupons/${first(codes).couponId}/history`)).body.items;
     expect(hist[hist.length - 1]).to.deep.include({ action: 'expired', from: 'pending_activation', to: 'expired' });
-    expectError(await activate(w.A.ao, w.A.account, codes[0].code), 410, 'code_expired');
+    expectError(await activate(w.A.ao, w.A.account, first(codes).code), 410, 'code_expired');
     const states = (await as(w.A.po.token).get(`/v1/issuance-requests/${request.id}/activation-codes`)).body.items;
     expect(states.map((s: { state: string }) => s.state).sort()).to.deep.equal(['expired', 'pending']);
     // The expired attempts cost nothing: the other code still activates.
-    expect((await activate(w.A.ao, w.A.account, codes[1].code)).status).to.equal(200);
+    expect((await activate(w.A.ao, w.A.account, nth(codes, 1).code)).status).to.equal(200);
   });
 
   it('R1 R31: a code of another tree, or of another partner of the same tree, reads as code_not_found and counts as a wrong guess', async () => {
     await addCodeFixtures(w);
     expectError(await activate(w.A.ao, w.A.account, codesOf(w.B).code), 404, 'code_not_found');
     const reseller = await batch(w.A.ra, 1);
-    expectError(await activate(w.A.ao, w.A.account, reseller.codes[0].code), 404, 'code_not_found');
+    expectError(await activate(w.A.ao, w.A.account, first(reseller.codes).code), 404, 'code_not_found');
     for (let i = 0; i < 3; i++) expectError(await activate(w.A.ao, w.A.account, guess()), 404, 'code_not_found');
     expectError(await activate(w.A.ao, w.A.account, codesOf(w.A).code), 429, 'too_many_attempts');
     expect((await couponRow(codesOf(w.B).codeCoupon)).status).to.equal('pending_activation');
@@ -308,7 +311,7 @@ describe('R31 activation codes: offline requests, codes shown once, activation, 
   it('R6 R31: a vendor-borne code is never activated by a tier-2 reseller\'s account (403 with the reason); it stays pending', async () => {
     const { request } = await submitCodes(w.A.pa, { costBearer: 'vendor' }, 1);
     await as(w.bd.token).post(`/v1/issuance-requests/${request.id}/approve`);
-    const [c] = parseCsv(await generate(w.A.pa, request.id));
+    const c = first(parseCsv(await generate(w.A.pa, request.id)));
     const owner = await accountUser(w.A.partner, w.A.partner, w.A.resellerAccount);
     const res = await activate(owner, w.A.resellerAccount, c.code);
     expectError(res, 403, 'forbidden');
@@ -319,15 +322,15 @@ describe('R31 activation codes: offline requests, codes shown once, activation, 
 
   it('R7 R31: a once template reaches an account once, through codes too; an unlimited batch gives an account one code of it', async () => {
     const once = await batch(w.A.po, 2, { issueLimit: 'once' });
-    expect((await activate(w.A.ao, w.A.account, once.codes[0].code)).status).to.equal(200);
-    expectError(await activate(w.A.ao, w.A.account, once.codes[1].code), 409, 'issue_limit_reached');
-    expect((await couponRow(once.codes[1].couponId)).status).to.equal('pending_activation');
+    expect((await activate(w.A.ao, w.A.account, first(once.codes).code)).status).to.equal(200);
+    expectError(await activate(w.A.ao, w.A.account, nth(once.codes, 1).code), 409, 'issue_limit_reached');
+    expect((await couponRow(nth(once.codes, 1).couponId)).status).to.equal('pending_activation');
     const named = await as(w.A.po.token).post('/v1/issuance-requests', { templateId: once.template.id, accountIds: [w.A.account] });
     expectError(named, 409, 'issue_limit_reached');
     const unlimited = await batch(w.A.po, 2);
-    expect((await activate(w.A.ao, w.A.account, unlimited.codes[0].code)).status).to.equal(200);
-    expectError(await activate(w.A.ao, w.A.account, unlimited.codes[1].code), 409, 'batch_already_activated');
-    expect((await couponRow(unlimited.codes[1].couponId)).status).to.equal('pending_activation');
+    expect((await activate(w.A.ao, w.A.account, first(unlimited.codes).code)).status).to.equal(200);
+    expectError(await activate(w.A.ao, w.A.account, nth(unlimited.codes, 1).code), 409, 'batch_already_activated');
+    expect((await couponRow(nth(unlimited.codes, 1).couponId)).status).to.equal('pending_activation');
   });
 
   it('R4 R5 R9 R31: an offline request counts 1 to 10,000 coupons, names no account, and meets the template cap and the budget whole', async () => {

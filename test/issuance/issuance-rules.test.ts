@@ -4,6 +4,7 @@ import { as, call, type Reply } from '../support/http';
 import { buildWorld, type Person, type World } from '../support/world';
 import { useWorkers, type JobWatcher } from '../support/jobs';
 import { bulkAccounts, createTemplate, ensureProducts, templateBody } from '../support/coupons-world';
+import { first, nth } from '../../src/db/rows';
 
 /**
  * R4 (template validation, cap), R5 (partner budget), R6 (tier-2 restriction) and R7 (issue limit
@@ -90,14 +91,14 @@ describe('issuance rules: R4 validation and cap, R5 budget, R6 tier-2, R7 once p
   };
   /** A vendor-borne template under the reseller, as if made before the policy refused it. */
   const vendorTemplateUnderReseller = async (): Promise<string> => {
-    const [row]: { id: string }[] = await harness.ds.query(
+    const rows: { id: string }[] = await harness.ds.query(
       `INSERT INTO coupon_templates (tenant_id, partner_id, name, currency, face_value, cost_bearer, issue_limit, validity_kind,
                                      valid_days, usage, product_codes, billing_modes, scenarios)
        VALUES ($1, $2, 'legacy vendor-borne', 'USD', 5000, 'vendor', 'unlimited', 'relative', 30, 'reusable', '{cvm}', '{payg}', '{}')
        RETURNING id`,
       [w.A.partner, w.A.reseller],
     );
-    return row.id;
+    return first(rows, 'the inserted template').id;
   };
 
   describe('R6: tier-1 vs tier-2 partner x vendor- vs partner-borne template x customer vs reseller account', () => {
@@ -240,7 +241,7 @@ describe('issuance rules: R4 validation and cap, R5 budget, R6 tier-2, R7 once p
         expectError(r, 409, 'issue_limit_reached');
         expect(r.body.error.details.accountIds).to.deep.equal(sorted(accounts));
       }
-      const winner = ok[0].body.id as string;
+      const winner = first(ok).body.id as string;
       await routed(winner);
       expect(await issued(winner)).to.equal('done');
       const per = await couponsPerAccount(t.id);
@@ -298,9 +299,9 @@ describe('issuance rules: R4 validation and cap, R5 budget, R6 tier-2, R7 once p
       const accounts = await bulkAccounts(w.A.partner, w.A.partner, 3);
       const t = await createTemplate(w.A.po, { costBearer: 'partner', faceValue: '5000', cap: { amount: '10000' } });
       expect(t.cap).to.deep.equal({ count: null, amount: '10000' });
-      await submitAndIssue(t.id, [accounts[0]]);
-      await submitAndIssue(t.id, [accounts[1]]);
-      const res = await writesNothing(() => post(w.A.po, t.id, [accounts[2]]));
+      await submitAndIssue(t.id, [nth(accounts, 0)]);
+      await submitAndIssue(t.id, [nth(accounts, 1)]);
+      const res = await writesNothing(() => post(w.A.po, t.id, [nth(accounts, 2)]));
       expectError(res, 409, 'template_cap_reached');
       expect((await template(t.id)).committed).to.deep.equal({ count: 2, amount: '10000' });
     });
@@ -328,7 +329,7 @@ describe('issuance rules: R4 validation and cap, R5 budget, R6 tier-2, R7 once p
       const first = await submit(t.id, accounts.slice(0, 3));
       await routed(first.id);
       expect((await template(t.id)).committed).to.deep.equal({ count: 3, amount: '15000' });
-      expectError(await post(w.A.po, t.id, [accounts[3]]), 409, 'template_cap_reached');
+      expectError(await post(w.A.po, t.id, [nth(accounts, 3)]), 409, 'template_cap_reached');
       const cancelled = await as(w.A.pa.token).post(`/v1/issuance-requests/${first.id}/cancel`);
       expect(cancelled.status, JSON.stringify(cancelled.body)).to.equal(200);
       expect((await template(t.id)).committed).to.deep.equal({ count: 0, amount: '0' });
@@ -363,7 +364,7 @@ describe('issuance rules: R4 validation and cap, R5 budget, R6 tier-2, R7 once p
       expect(pa.status).to.equal(200);
       expect(pa.body.items).to.have.length(1);
       expect(pa.body.items[0]).to.deep.include({ partnerId: w.A.partner, kind: 'partner', currency: 'USD', amount: '10000', reserved: '0', committed: '10000', used: '10000', available: '0' });
-      const oneMore = await writesNothing(() => post(w.A.po, t.id, [accounts[2]]));
+      const oneMore = await writesNothing(() => post(w.A.po, t.id, [nth(accounts, 2)]));
       expectError(oneMore, 409, 'budget_exceeded');
       expect(oneMore.body.error.details).to.deep.include({ requested: '5000', available: '0' });
     });

@@ -67,7 +67,7 @@ describe('R21 R22 R26 prepaid checkout: quote, pay, idempotency, concurrency', (
 
   it('R21: a reusable coupon is spent over several orders until it is used up; then it no longer applies', async () => {
     const c = await coupon({ balance: 5000 });
-    for (const [amount, left] of [['2000', '3000'], ['2000', '1000'], ['2000', '0']]) {
+    for (const [amount, left] of [['2000', '3000'], ['2000', '1000'], ['2000', '0']] as const) {
       expect((await pay({ ...order([{ productCode: 'cvm', amount }]), coupon: c })).status).to.equal(201);
       expect((await balance(c)).balance).to.equal(left);
     }

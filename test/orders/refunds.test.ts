@@ -7,6 +7,7 @@ import { buildWorld, type Person, type World } from '../support/world';
 import { ensureProducts, insertCoupon, ledgerMismatches, type CouponSpec } from '../support/coupons-world';
 import { reconcileWith, type Report } from '../../src/reconcile/reconcile';
 import { couponChange, ledgerRows } from '../../src/coupons/ledger.sql';
+import { nth } from '../../src/db/rows';
 
 const DAY = 86_400_000;
 
@@ -182,11 +183,11 @@ describe('R27 R28 R29 R30 refunds: quote, refund, coupon return, policy, stateme
     const orders: Paid[] = [];
     for (let i = 0; i < 11; i++) orders.push(await pay({ amount: '10000' }));
     for (const o of orders.slice(0, 10)) expect((await refund(o.id)).body.rule).to.equal('five_day_full');
-    const q = await quote(orders[10].id);
+    const q = await quote(nth(orders, 10).id);
     expect(q.body).to.deep.include({ rule: 'partial' });
     expect(q.body.fiveDay.refundsThisYear).to.equal(10);
     expect(q.body.explanation[0]).to.include('but 10 of 10 five-day refunds used');
-    const eleventh = await refund(orders[10].id);
+    const eleventh = await refund(nth(orders, 10).id);
     expect(eleventh.body.rule).to.equal('partial');
     expect(eleventh.body.terms.handlingFee.amount).to.equal('1000');
     await harness.ds.query(`UPDATE refunds SET created_at = created_at - interval '1 year' WHERE account_id = $1`, [w.A.account]);
@@ -259,7 +260,7 @@ describe('R27 R28 R29 R30 refunds: quote, refund, coupon return, policy, stateme
     const setState = (state: string, by: Person = w.admin) => call('PUT', `/v1/orders/${o.id}/resource-state`, { token: by.token, body: { state } });
     expect((await setState('grace_period', w.A.af)).status).to.equal(403);
     expect((await setState('grace_period', w.A.am)).status).to.equal(404);
-    for (const [state, code] of [['grace_period', 'resource_in_grace_period'], ['retention_period', 'resource_in_retention_period']]) {
+    for (const [state, code] of [['grace_period', 'resource_in_grace_period'], ['retention_period', 'resource_in_retention_period']] as const) {
       const set = await setState(state);
       expect(set.status, JSON.stringify(set.body)).to.equal(200);
       expect(set.body.resourceState).to.equal(state);

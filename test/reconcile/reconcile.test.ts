@@ -9,6 +9,7 @@ import { buildWorld, type World } from '../support/world';
 import { ensureProducts, insertCoupon } from '../support/coupons-world';
 import { ownDatabase } from '../support/own-database';
 import { ReconcileReport, reconcile, reconcileWith, type Report } from '../../src/reconcile/reconcile';
+import { first } from '../../src/db/rows';
 
 /**
  * The report is global and other test files share the database. The checks that the whole report
@@ -149,7 +150,7 @@ describe('R25 R26 reconciliation: balances against ledgers, ledger chains, order
 
   it('R26: a negative balance is reported (the CHECK forbids one, so it is lifted in a transaction that rolls back)', async () => {
     const nonNegative = `SELECT conname FROM pg_constraint WHERE conrelid = 'coupons'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%balance >= 0%'`;
-    const [{ conname }]: { conname: string }[] = await harness.ds.query(nonNegative);
+    const { conname } = first<{ conname: string }>(await harness.ds.query(nonNegative), 'the balance CHECK');
     await rolledBack(async (em) => {
       await em.query(`ALTER TABLE coupons DROP CONSTRAINT "${conname.replace(/"/g, '""')}"`);
       await em.query(`UPDATE coupons SET balance = -1 WHERE id = $1`, [w.A.couponD]);

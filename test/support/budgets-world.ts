@@ -1,6 +1,7 @@
 import { harness } from './harness';
 import type { Tree, World } from './world';
 import { moveBudget } from '../../src/budgets/budget-ledger.sql';
+import { first } from '../../src/db/rows';
 
 /** R36 fixtures of one tree: the distributor's partner-borne budget of this quarter and its reseller's allocation. */
 export interface BudgetFixtures {
@@ -27,12 +28,12 @@ export function thisQuarter(): { start: Date; end: Date } {
 export async function insertBudget(b: { tenantId: string; partnerId: string; kind: 'vendor' | 'partner'; granted: bigint; parent?: { id: string } }): Promise<string> {
   const { start, end } = thisQuarter();
   return harness.ds.transaction(async (em) => {
-    const [row]: { id: string }[] = await em.query(
+    const rows: { id: string }[] = await em.query(
       `INSERT INTO budgets (tenant_id, partner_id, kind, currency, period_start, period_end, parent_budget_id)
        VALUES ($1, $2, $3, 'USD', $4, $5, $6) RETURNING id`,
       [b.tenantId, b.partnerId, b.kind, start, end, b.parent?.id ?? null],
     );
-    const id = row!.id;
+    const { id } = first(rows, 'INSERT INTO budgets');
     const move = { tenantId: b.tenantId, actor: null, reason: 'fixture', amount: b.granted };
     if (b.parent) await moveBudget(em, { ...move, budgetId: b.parent.id, type: 'allocate', counterpartBudgetId: id });
     await moveBudget(em, { ...move, budgetId: id, type: 'grant', counterpartBudgetId: b.parent?.id ?? null });

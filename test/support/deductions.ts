@@ -1,5 +1,6 @@
 import { harness } from './harness';
 import { couponChange, ledgerRows } from '../../src/coupons/ledger.sql';
+import { first } from '../../src/db/rows';
 
 /**
  * Coupon deductions and returns for report tests (R24, R25), at chosen instants, kept honest so that
@@ -13,9 +14,12 @@ export async function insertLedgerMoves(
 ): Promise<void> {
   for (const m of moves) {
     await harness.ds.transaction(async (em) => {
-      const [c]: { tenant_id: string; account_id: string; partner_id: string; currency: string; balance: string }[] = await em.query(
-        `SELECT tenant_id, coalesce($2::uuid, account_id) AS account_id, partner_id, currency, balance::text FROM coupons WHERE id = $1 FOR UPDATE`,
-        [couponId, m.accountId ?? null],
+      const c = first<{ tenant_id: string; account_id: string; partner_id: string; currency: string; balance: string }>(
+        await em.query(
+          `SELECT tenant_id, coalesce($2::uuid, account_id) AS account_id, partner_id, currency, balance::text FROM coupons WHERE id = $1 FOR UPDATE`,
+          [couponId, m.accountId ?? null],
+        ),
+        `coupon ${couponId}`,
       );
       const signed = m.type === 'deduct' ? -m.amount : m.amount;
       const after = (BigInt(c.balance) + BigInt(signed)).toString();

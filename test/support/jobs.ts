@@ -6,6 +6,7 @@ import { logger } from '../../src/logger';
 import { startWorkers, type WorkerRuntime } from '../../src/jobs/worker-runtime';
 import { QUEUE_NAMES } from '../../src/jobs/job-types';
 import { handlers } from '../../workers/handlers';
+import { nth } from '../../src/db/rows';
 
 /**
  * Remembers every job BullMQ reports completed or failed on the given prefix, so a test can wait
@@ -40,7 +41,7 @@ export class JobWatcher {
       const seen = (w.kind === 'done' ? this.done : this.failed).get(w.jobId) ?? [];
       if (seen.length >= w.nth) {
         this.waiters.splice(this.waiters.indexOf(w), 1);
-        w.resolve(seen[w.nth - 1]);
+        w.resolve(nth(seen, w.nth - 1));
       }
     }
   }

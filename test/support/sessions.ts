@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { hashPassword } from '../../src/auth/sessions/passwords';
 import { call, type Reply } from './http';
+import { nth } from '../../src/db/rows';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -26,7 +27,7 @@ export function setCookieOf(reply: Reply): string | undefined {
 export async function signIn(email: string, password = PASSWORD): Promise<Session> {
   const reply = await signInReply(email, password);
   if (reply.status !== 201) throw new Error(`sign-in failed: ${reply.status} ${JSON.stringify(reply.body)}`);
-  const cookie = /^cc_session=([^;]*)/.exec(setCookieOf(reply) ?? '')![1];
+  const cookie = nth(/^cc_session=([^;]*)/.exec(setCookieOf(reply) ?? '') ?? [], 1, 'the cc_session cookie');
   return { cookie, csrfToken: reply.body.csrfToken, reply };
 }
 

@@ -100,7 +100,10 @@ export async function buildWorld(ds: DataSource): Promise<World> {
       af: person('account_finance', `af${key}`, t, t, account),
       am: person('account_member', `am${key}`, t, t, account),
     };
-    const [tplD, tplR, reqD, reqR, doneD, doneR, couponD, couponR, orderD, orderR, billD, billR] = Array.from({ length: 12 }, () => randomUUID());
+    const uuid = randomUUID;
+    const [tplD, tplR, reqD, reqR, doneD, doneR, couponD, couponR, orderD, orderR, billD, billR] = [
+      uuid(), uuid(), uuid(), uuid(), uuid(), uuid(), uuid(), uuid(), uuid(), uuid(), uuid(), uuid(),
+    ];
     const template = (id: string, partner: string, bearer: string) =>
       `INSERT INTO coupon_templates (tenant_id, id, partner_id, name, currency, face_value, cost_bearer, issue_limit, validity_kind, valid_days, usage, billing_modes, locked_at)
        VALUES ('${t}', '${id}', '${partner}', 'tpl-${key}', 'USD', 5000, '${bearer}', 'unlimited', 'relative', 30, 'reusable', '{payg}', now())`;

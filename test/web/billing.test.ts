@@ -7,6 +7,7 @@ import { expectEveryFieldLabelled, signInThroughForm, useBrowser, type TrackedPa
 import { clearSignInFailures, givePasswords, WEB_PASSWORD } from './support/people';
 import { expectCouponInWallet, payWithCoupon } from './support/billing-steps';
 import { couponChange, debitable, ledgerRows } from '../../src/coupons/ledger.sql';
+import { first } from '../../src/db/rows';
 
 const DAY = 86_400_000;
 
@@ -25,7 +26,7 @@ describe('web: subaccount billing (R13-R30), in Chromium', () => {
   let orderId: string;
 
   const named = (id: string, name: string) => harness.ds.query(`UPDATE coupons SET rules = jsonb_build_object('templateName', $2::text) WHERE id = $1`, [id, name]);
-  const balance = async (id: string) => ((await harness.ds.query(`SELECT balance::text FROM coupons WHERE id = $1`, [id])) as { balance: string }[])[0].balance;
+  const balance = async (id: string) => first((await harness.ds.query(`SELECT balance::text FROM coupons WHERE id = $1`, [id])) as { balance: string }[]).balance;
 
   before(async () => {
     await ensureProducts();
@@ -194,7 +195,7 @@ describe('web: subaccount billing (R13-R30), in Chromium', () => {
     expect(await bill.textContent()).to.include('$7.00').and.include('Usage credit: $5.00').and.include('$2.00');
     const ours = lines.getByRole('row').filter({ hasText: `Prepaid order ${orderId.slice(0, 8)}` });
     expect(await ours.textContent()).to.include('$30.00').and.include('Welcome credit: $20.00').and.include('$10.00');
-    expect(await lines.getByRole('row').filter({ hasText: `bill ${overdue[0].id.slice(0, 8)}` }).textContent()).to.include('Overdue');
+    expect(await lines.getByRole('row').filter({ hasText: `bill ${first(overdue).id.slice(0, 8)}` }).textContent()).to.include('Overdue');
     await page.getByRole('alert').filter({ hasText: 'overdue bill' }).waitFor();
     // Lines: world bill $7 (coupon $5, cash $2), overdue bill $3, world order $10 cash, ours $30 ($20 + $10).
     const totals = page.getByRole('table', { name: 'Totals per currency' });

@@ -1,5 +1,6 @@
 import type { Ctx } from '../context';
 import { AppError } from '../../shared/errors';
+import { first } from '../../db/rows';
 import { inTransaction, updateReturning } from '../../db/tx';
 import { recordAudit } from '../../audit/record-audit';
 import { hashPassword, verifyPassword } from './passwords';
@@ -17,11 +18,12 @@ export interface PasswordChange {
  */
 export async function changePassword(ctx: Ctx, limits: SignInLimits, address: string | undefined, body: PasswordChange): Promise<void> {
   const userId = ctx.actor.userId;
-  const [user] = (await ctx.ds.query(`SELECT email, tenant_id, password_hash FROM users WHERE id = $1`, [userId])) as {
+  // The caller was authenticated as this user, and users are never deleted.
+  const user = first((await ctx.ds.query(`SELECT email, tenant_id, password_hash FROM users WHERE id = $1`, [userId])) as {
     email: string;
     tenant_id: string | null;
     password_hash: string | null;
-  }[];
+  }[], 'the caller\'s user');
   if (user.password_hash) {
     if (body.currentPassword === undefined) throw new AppError('current_password_required', 'a password is set: give it as currentPassword to change it');
     const attempt = await limits.take(user.email, address);

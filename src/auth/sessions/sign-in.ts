@@ -33,7 +33,7 @@ export async function signIn(base: Pick<Ctx, 'ds' | 'log' | 'requestId'>, limits
   const attempt = await limits.take(input.email, input.address);
   const [row] = (await ds.query(FIND, [input.email])) as (AccessRow & { password_hash: string | null })[];
   const ok = await verifyPassword(row?.password_hash, input.password);
-  if (!ok || !row.active) throw invalidCredentials();
+  if (!ok || !row?.active) throw invalidCredentials();
   await attempt.succeeded();
 
   const secret = newSessionSecret();

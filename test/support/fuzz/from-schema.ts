@@ -154,13 +154,14 @@ function leaves(s: Schema, path: (string | number)[] = [], depth = 0): { path: (
   const alts = s.anyOf ?? s.oneOf;
   if (t.includes('object') && s.properties) return [{ path, schema: s }, ...Object.entries(s.properties).flatMap(([k, v]) => leaves(v, [...path, k], depth + 1))];
   if (t.includes('array') && s.items) return [{ path, schema: s }, ...leaves(s.items, [...path, 0], depth + 1).filter((l) => l.path.length > path.length + 1 || !types(l.schema).includes('array'))];
-  if (alts?.length && alts.some((a) => a.properties)) return [{ path, schema: s }, ...leaves(alts[0], path, depth + 1).slice(1)];
+  const alt = alts?.[0];
+  if (alt && alts.some((a) => a.properties)) return [{ path, schema: s }, ...leaves(alt, path, depth + 1).slice(1)];
   return [{ path, schema: s }];
 }
 
 function setAt(root: unknown, path: (string | number)[], value: unknown): unknown {
-  if (!path.length) return value;
   const [head, ...rest] = path;
+  if (head === undefined) return value; // the path is empty
   const here = (root ?? (typeof head === 'number' ? [] : {})) as Record<string | number, unknown>;
   const copy = (Array.isArray(here) ? [...here] : { ...here }) as Record<string | number, unknown>;
   copy[head] = setAt(copy[head], rest, value);

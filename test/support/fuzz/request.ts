@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { opName, type Operation, type Param } from './openapi';
 import { fuzzed, mutatedOnce, plausible, type Pools } from './from-schema';
 import { hostileString, jsonText, nested, oddPathSegment, onceIn, pct, unknownKey, unraw, wrongType } from './hostile';
+import { nth } from '../../../src/db/rows';
 
 export type ActorName = 'platform_admin' | 'partner_admin' | 'account_finance' | 'no token' | 'malformed token';
 
@@ -27,7 +28,7 @@ const ID_KIND: Record<string, string> = {
 export function idKind(path: string, param: string): string {
   const segs = path.split('/');
   const at = segs.indexOf(`{${param}}`);
-  return ID_KIND[segs[at - 1]] ?? param;
+  return ID_KIND[segs[at - 1] ?? ''] ?? param;
 }
 
 const asQueryText = (v: unknown) => unraw(typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' || v === null ? String(v) : JSON.stringify(v));
@@ -122,7 +123,7 @@ export function requestFor(op: Operation, pools: Pools): fc.Arbitrary<FuzzReques
     })
     .map(({ actor: who, segments, query, headers, body }) => {
       let path = op.path;
-      pathParams.forEach((p, i) => (path = path.replace(`{${p.name}}`, segments[i])));
+      pathParams.forEach((p, i) => (path = path.replace(`{${p.name}}`, nth(segments, i)))); // a segment per path parameter
       const all: Record<string, string> = { accept: 'application/json', ...headers };
       if (body.contentType) all['content-type'] = body.contentType;
       const notJson = !!body.text && !/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(body.contentType ?? '');

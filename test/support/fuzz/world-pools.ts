@@ -18,7 +18,12 @@ const kindOf = (hint: string) => {
  * left out for writes (`kind:write`), so that the fuzz cannot lock its own actors out.
  */
 export async function worldPools(ds: DataSource, w: World, protectedIds: string[]): Promise<Pools> {
-  const byKind: Record<string, string[]> = { partner: [], account: [], user: [], token: [], template: [], request: [], coupon: [], order: [], bill: [], fault: [], pool: [], voucher: [], cycle: [] };
+  const none = (): string[] => [];
+  const byKind = {
+    partner: none(), account: none(), user: none(), token: none(), template: none(), request: none(), coupon: none(), order: none(), bill: none(),
+    fault: none(), pool: none(), voucher: none(), cycle: none(),
+  };
+  const ofKind: Record<string, string[] | undefined> = byKind;
   for (const t of [w.A, w.B]) {
     byKind.partner.push(t.partner, t.reseller);
     byKind.account.push(t.account, t.account2, t.resellerAccount, t.resellerCustomer);
@@ -45,11 +50,12 @@ export async function worldPools(ds: DataSource, w: World, protectedIds: string[
   const guarded = new Set(protectedIds);
   const emails = [w.admin, w.A.pa, w.A.af, w.B.pa].map((p) => p.email);
   const products: { code: string }[] = await ds.query('SELECT code FROM products ORDER BY code LIMIT 5');
-  const known: Record<string, string[]> = { product: products.map((p) => p.code), currency: ['USD', 'EUR'] };
+  const productCodes = products.map((p) => p.code);
+  const known: Record<string, string[] | undefined> = { product: productCodes, currency: ['USD', 'EUR'] };
   return {
-    known: (name) => known[name.replace(/(Codes?|s)$/, '')] ?? (name === 'code' ? known.product : []),
+    known: (name) => known[name.replace(/(Codes?|s)$/, '')] ?? (name === 'code' ? productCodes : []),
     ids: (hint) => {
-      const ids = byKind[kindOf(hint)] ?? all;
+      const ids = ofKind[kindOf(hint)] ?? all;
       return hint.endsWith(':write') ? ids.filter((id) => !guarded.has(id)) : ids;
     },
     emails,

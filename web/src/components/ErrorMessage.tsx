@@ -33,5 +33,5 @@ export function fieldLabel(field: string): string {
 }
 
 function sentence(s: string): string {
-  return s ? s[0].toUpperCase() + s.slice(1) : s;
+  return s ? s.charAt(0).toUpperCase() + s.slice(1) : s;
 }

@@ -155,7 +155,7 @@ export function NewTemplatePage() {
     const { errors, body } = checkTemplate(f);
     setLocal(errors);
     if (!body) {
-      const first = Object.keys(errors)[0];
+      const first = Object.keys(errors)[0]!; // no body: there is an error at least
       document.getElementById(fid(first === 'billingModes' || first === 'scenarios' ? 'name' : first))?.focus();
       return;
     }

@@ -45,7 +45,8 @@ export function UsagePage() {
   const [accountId, setAccountId] = useState('');
   const [picked, setPicked] = useState('');
   const months = useMemo(() => Array.from({ length: range }, (_, i) => monthOf(range - 1 - i)), [range]);
-  const deductions = useDeductions(partnerId, months[0], months[months.length - 1], accountId);
+  // range is one of RANGES (3 or more): months has a first and a last
+  const deductions = useDeductions(partnerId, months[0]!, months[months.length - 1]!, accountId);
   const accounts = useAccounts('', '', 100);
   const ids = { range: useId(), account: useId(), currency: useId() };
   const rows = deductions.data?.items ?? [];
