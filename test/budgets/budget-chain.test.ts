@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { harness } from '../support/harness';
-import { as, call, type Reply } from '../support/http';
+import { as, call, expectError, type Reply } from '../support/http';
 import { buildWorld, type Person, type World } from '../support/world';
 import { JobWatcher, useWorkers } from '../support/jobs';
 import { startWorkerProcess } from '../support/worker-process';
@@ -43,8 +43,7 @@ describe('R36 budget chain: grants, allocations, reserve / commit / release', ()
   };
   const refused = async (act: () => Promise<Reply>, status: number, code: string) => {
     const { result, written } = await tablesWrittenBy(harness.ds, act, [w.A.partner, w.B.partner]);
-    expect(result.status, JSON.stringify(result.body)).to.equal(status);
-    expect(result.body.error.code).to.equal(code);
+    expectError(result, status, code);
     expect(written, 'a refusal writes nothing').to.deep.equal([]);
     return result;
   };

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Queue } from 'bullmq';
 import { harness, requireEnv } from '../support/harness';
-import { as, call, type Reply } from '../support/http';
+import { as, call, type Reply, expectError } from '../support/http';
 import { buildWorld, type Person, type World } from '../support/world';
 import { useWorkers, type JobWatcher } from '../support/jobs';
 import { bulkAccounts, createTemplate, ensureProducts, ledgerMismatches } from '../support/coupons-world';
@@ -58,10 +58,6 @@ describe('R31 activation codes: offline requests, codes shown once, activation, 
   };
   const activate = (by: Person, accountId: string, code: string) =>
     call('POST', `/v1/accounts/${accountId}/coupon-activations`, { token: by.token, body: { code } });
-  const expectError = (res: Reply, status: number, code: string) => {
-    expect(res.status, JSON.stringify(res.body)).to.equal(status);
-    expect(res.body.error.code).to.equal(code);
-  };
   /** A Luhn-valid code that no batch holds (a guess). */
   const guess = () => {
     const payload = Array.from({ length: 15 }, () => Math.floor(Math.random() * 10)).join('');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { harness } from '../support/harness';
-import { as, call, type Reply } from '../support/http';
+import { as, call, type Reply, expectError } from '../support/http';
 import { buildWorld, type Person, type World } from '../support/world';
 import { useWorkers, type JobWatcher } from '../support/jobs';
 import { bulkAccounts, createTemplate, ensureProducts, templateBody } from '../support/coupons-world';
@@ -70,10 +70,6 @@ describe('issuance rules: R4 validation and cap, R5 budget, R6 tier-2, R7 once p
     const res = await act();
     expect(await tenantState(tenant), 'nothing written').to.deep.equal(before);
     return res;
-  };
-  const expectError = (res: Reply, status: number, code: string) => {
-    expect(res.status, JSON.stringify(res.body)).to.equal(status);
-    expect(res.body.error.code, JSON.stringify(res.body)).to.equal(code);
   };
   const couponsPerAccount = async (templateId: string): Promise<Map<string, number>> => {
     const rows: { account_id: string; n: number }[] = await harness.ds.query(

@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import { harness } from './harness';
 
 export interface Reply {
@@ -31,3 +32,9 @@ export const as = (token: string) => ({
   post: (path: string, body?: unknown) => call('POST', path, { token, body }),
   patch: (path: string, body?: unknown) => call('PATCH', path, { token, body }),
 });
+
+/** The one check of a refusal: its status and its error code (the body printed when either differs). */
+export function expectError(res: Reply, status: number, code: string): void {
+  expect(res.status, JSON.stringify(res.body)).to.equal(status);
+  expect(res.body?.error?.code, JSON.stringify(res.body)).to.equal(code);
+}
