@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { harness } from '../support/harness';
@@ -8,6 +9,7 @@ import { startWorkerProcess } from '../support/worker-process';
 import { bulkAccounts, createTemplate, ensureProducts } from '../support/coupons-world';
 import { tablesWrittenBy } from '../support/db-fingerprint';
 import { thisQuarter } from '../support/budgets-world';
+import { sourcesMatching } from '../support/sources';
 import { reconcile } from '../../src/reconcile/reconcile';
 
 /**
@@ -235,5 +237,11 @@ describe('R36 budget chain: grants, allocations, reserve / commit / release', ()
       await harness.ds.query(`UPDATE budgets SET reserved = reserved - 1 WHERE id = $1`, [r.id]);
     }
     expect(mine(await reconcile(harness.ds))).to.deep.equal([]);
+  });
+});
+
+describe('R36 budget figures have exactly one writer', () => {
+  it('R36: no source module but src/budgets/budget-ledger.sql.ts inserts budget_ledger rows or updates budgets', () => {
+    expect(sourcesMatching(/insert\s+into\s+budget_ledger\b|update\s+budgets\b/i)).to.deep.equal([path.join('budgets', 'budget-ledger.sql.ts')]);
   });
 });

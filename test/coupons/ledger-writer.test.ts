@@ -1,16 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { sourcesMatching } from '../support/sources';
 
-const SRC = path.resolve(__dirname, '..', '..', 'src');
 const WRITER = path.join('coupons', 'ledger.sql.ts');
-
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? sources(p) : e.name.endsWith('.ts') ? [p] : [];
-  });
-}
 
 /**
  * R25 R26: coupon money has one writer. Every change of a coupon's balance or status is built by
@@ -19,18 +11,11 @@ function sources(dir: string): string[] {
  */
 describe('R25 R26 coupon money has exactly one writer', () => {
   it('R25 R26: no source module but src/coupons/ledger.sql.ts inserts coupon_ledger rows or updates coupons', () => {
-    const writers = sources(SRC)
-      .filter((f) => /insert\s+into\s+coupon_ledger\b|update\s+coupons\b/i.test(fs.readFileSync(f, 'utf8')))
-      .map((f) => path.relative(SRC, f));
-    expect(writers).to.deep.equal([WRITER]);
+    expect(sourcesMatching(/insert\s+into\s+coupon_ledger\b|update\s+coupons\b/i)).to.deep.equal([WRITER]);
   });
 
   it('R25 R26: every money path builds its writes from it', () => {
-    const users = sources(SRC)
-      .filter((f) => /from '\.{1,2}\/(\.\.\/)*(coupons\/)?ledger\.sql'/.test(fs.readFileSync(f, 'utf8')))
-      .map((f) => path.relative(SRC, f))
-      .sort();
-    expect(users).to.deep.equal(
+    expect(sourcesMatching(/from '\.{1,2}\/(\.\.\/)*(coupons\/)?ledger\.sql'/)).to.deep.equal(
       [
         'billing/billing-cycle.job.ts', 'compensation/grant-coupon.ts', 'coupons/expire-sweep.job.ts', 'coupons/return-to-coupon.ts',
         'issuance/activate-code.ts', 'issuance/issue-chunk.sql.ts', 'orders/pay.ts', 'vouchers/vouchers.ts',

@@ -6,6 +6,7 @@ import { buildWorld, type World } from '../support/world';
 import { ensureProducts, templateBody } from '../support/coupons-world';
 import { addCodeFixtures, codesOf } from '../support/codes-world';
 import { addVoucherFixtures, vouchersOf } from '../support/vouchers-world';
+import { addBudgetFixtures, budgetsOf } from '../support/budgets-world';
 import { givePassword, PASSWORD } from '../support/sessions';
 import { signInLimits } from '../../src/auth/sessions/sign-in-limits';
 
@@ -51,7 +52,9 @@ const ROUTES: WriteRoute[] = [
   { name: 'revoke token', method: 'POST', path: (w) => `/v1/tokens/${w.A.po.tokenId}/revoke`, valid: () => ({}) },
   { name: 'create product', method: 'POST', path: () => '/v1/products', valid: () => ({ code: `p${Date.now()}`, name: 'P', category: 'c' }), typeField: 'refundable', longField: 'name', admin: true },
   { name: 'update product', method: 'PATCH', path: () => '/v1/products/cvm', valid: () => ({ name: 'Cloud Virtual Machine' }), typeField: 'marketplace', longField: 'category', admin: true },
-  { name: 'set budget', method: 'PUT', path: (w) => `/v1/partners/${w.A.partner}/budgets/USD`, valid: () => ({ amount: '1000' }), typeField: 'amount', admin: true },
+  { name: 'grant budget', method: 'POST', path: (w) => `/v1/partners/${w.A.partner}/budgets`, valid: () => ({ kind: 'vendor', currency: 'USD', amount: '100000000', reason: 'r' }), typeField: 'amount', longField: 'reason', admin: true, ok: 201 },
+  { name: 'change budget', method: 'PATCH', path: (w) => `/v1/budgets/${budgetsOf(w.A).distributor}`, valid: () => ({ amount: '100000', reason: 'r' }), typeField: 'amount', longField: 'reason', admin: true },
+  { name: 'set budget', method: 'PUT', path: (w) => `/v1/partners/${w.A.partner}/budgets/USD`, valid: () => ({ amount: '100000' }), typeField: 'amount', admin: true },
   { name: 'create template', method: 'POST', path: () => '/v1/templates', valid: () => templateBody(), typeField: 'faceValue', longField: 'name' },
   { name: 'update template', method: 'PATCH', path: (w) => `/v1/templates/${w.A.tplD}`, valid: () => ({ name: 'T2' }), typeField: 'description', longField: 'description' },
   { name: 'submit request', method: 'POST', path: () => '/v1/issuance-requests', valid: (w) => ({ templateId: w.A.tplD, accountIds: [w.A.account] }), typeField: 'accountIds' },
@@ -89,6 +92,7 @@ describe('bad input on every write route is 400 and writes nothing', () => {
     w = await buildWorld(harness.ds);
     await addCodeFixtures(w);
     await addVoucherFixtures(w);
+    await addBudgetFixtures(w);
     await givePassword(harness.ds, [w.A.pa.id]);
     await signInLimits(harness.redis).resetAddress('127.0.0.1');
   });

@@ -6,6 +6,7 @@ import { buildWorld, type Person, type Tree, type World } from '../support/world
 import { ensureProducts } from '../support/coupons-world';
 import { addCodeFixtures, codesOf } from '../support/codes-world';
 import { addVoucherFixtures, vouchersOf } from '../support/vouchers-world';
+import { addBudgetFixtures, budgetsOf } from '../support/budgets-world';
 
 /**
  * R1, R2, R3: every object route, every role, an object of one's own scope and the same kind of
@@ -27,6 +28,7 @@ const reqOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.reqR : t.reqD);
 const couponOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.couponR : t.couponD);
 const orderOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.orderR : t.orderD);
 const billOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.billR : t.billD);
+const budgetOf = (t: Tree, r: RoleKey) => (r === 'ra' ? budgetsOf(t).reseller : budgetsOf(t).distributor);
 const MONTH = new Date().toISOString().slice(0, 7);
 const userOf = (t: Tree, r: RoleKey): Person =>
   ({ admin: t.po, bd: t.po, pa: t.po, po: t.pv, pv: t.po, ra: t.ro, ao: t.af, af: t.am, am: t.af })[r];
@@ -38,6 +40,7 @@ interface Case {
   body?: unknown | ((t: Tree, r: RoleKey) => unknown);
   own: Record<RoleKey, number>;
   setup?: (w: World) => Promise<void>; // fixtures beyond the shared world
+  because?: Partial<Record<RoleKey, RegExp>>; // a 403 whose reason is a rule's (R6), not the role's
 }
 
 const row = (s: number[]): Record<RoleKey, number> => Object.fromEntries(ROLES.map((r, i) => [r, s[i]])) as Record<RoleKey, number>;
@@ -89,12 +92,18 @@ const CASES: Case[] = [
   { name: 'partner coupon report', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/coupon-report?month=${MONTH}`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
   { name: 'partner coupon deductions', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/coupon-deductions?from=${MONTH}&to=${MONTH}`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
   // Budgets (R5): the platform admin sets them; the partner reads its own.
-  { name: 'read budgets', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
+  { name: 'read budgets', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets`, own: row([200, 200, 200, 200, 200, 200, 404, 404, 404]) },
   // Offline codes (R31): the issuing partner generates (once, approved requests only) and lists a
   // batch; an account's owner and finance user activate. The reseller's own request names accounts: 409.
   { name: 'generate activation codes', method: 'POST', path: (t, r) => `/v1/issuance-requests/${r === 'ra' ? t.reqR : codesOf(t).offline}/activation-codes`, setup: addCodeFixtures, own: row([403, 403, 201, 201, 403, 409, 404, 404, 404]) },
   { name: 'list an activation code batch', method: 'GET', path: (t, r) => `/v1/issuance-requests/${r === 'ra' ? t.reqR : codesOf(t).offline}/activation-codes`, setup: addCodeFixtures, own: row([200, 200, 200, 200, 200, 200, 404, 404, 404]) },
   { name: 'activate a code', method: 'POST', path: (t, r) => `/v1/accounts/${accountOf(t, r)}/coupon-activations`, body: (t: Tree) => ({ code: codesOf(t).code }), setup: addCodeFixtures, own: row([403, 404, 403, 403, 403, 403, 200, 200, 403]) },
+  // R36: budgets by id; the vendor grants (the BD only vendor-borne), a distributor allocates to its resellers.
+  { name: 'read budget', method: 'GET', path: (t, r) => `/v1/budgets/${budgetOf(t, r)}`, setup: addBudgetFixtures, own: row([200, 200, 200, 200, 200, 200, 404, 404, 404]) },
+  { name: 'budget ledger', method: 'GET', path: (t, r) => `/v1/budgets/${budgetOf(t, r)}/ledger`, setup: addBudgetFixtures, own: row([200, 200, 200, 200, 200, 200, 404, 404, 404]) },
+  { name: 'grant vendor-borne budget', method: 'POST', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets`, body: { kind: 'vendor', currency: 'USD', amount: '100', reason: 'matrix' }, own: row([201, 201, 403, 403, 403, 403, 404, 404, 404]), because: { ra: /^a tier-2 reseller cannot issue vendor-borne coupons/ } },
+  { name: 'grant partner-borne budget', method: 'POST', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets`, body: { kind: 'partner', currency: 'USD', amount: '100', reason: 'matrix' }, own: row([201, 403, 403, 403, 403, 403, 404, 404, 404]) },
+  { name: 'change budget', method: 'PATCH', path: (t, r) => `/v1/budgets/${budgetOf(t, r)}`, body: { amount: '150000', reason: 'matrix' }, setup: addBudgetFixtures, own: row([200, 403, 403, 403, 403, 403, 404, 404, 404]) },
   { name: 'set budget', method: 'PUT', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets/USD`, body: { amount: '100000' }, own: row([200, 403, 403, 403, 403, 403, 404, 404, 404]) },
   // Fault compensation (R33): a fault is seen through the affected accounts in scope; the account's payers and its partner's issuers claim.
   { name: 'read fault', method: 'GET', path: (t) => `/v1/faults/${t.fault}`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 200]) },
@@ -132,7 +141,7 @@ describe('R1 R2 R3 isolation matrix: every object route x every role x own and o
         if (other.status === 404) expect(other.body.error.code).to.equal('not_found');
         if (own.status === 403) {
           expect(own.body.error.code).to.equal('forbidden');
-          expect(own.body.error.message).to.match(/^your role may not /);
+          expect(own.body.error.message).to.match(c.because?.[r] ?? /^your role may not /);
         }
       });
     }
