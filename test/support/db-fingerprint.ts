@@ -5,7 +5,7 @@ const TABLES = [
   'coupon_templates', 'issuance_requests', 'issuance_items', 'issuance_failures', 'template_account_claims', 'coupons', 'coupon_ledger',
   'orders', 'refunds', 'refund_policy',
   'faults', 'fault_accounts', 'compensation_claims', 'voucher_pools', 'voucher_pool_ledger', 'coupon_holders',
-  'activation_codes', 'web_sessions',
+  'activation_codes', 'web_sessions', 'settlement_months', 'settlements', 'settlement_lines', 'settlement_liabilities',
 ];
 
 /**
