@@ -2,6 +2,7 @@ import { ForbiddenError } from '@casl/ability';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from '../shared/zod';
 import type { Ctx } from '../auth/context';
+import { LIABILITY_CHECK, SETTLEMENT_CHECK } from '../settlement/settlement-checks.sql';
 
 /**
  * R25, R26: the money invariant, checked over the whole database by a few set-based statements in
@@ -30,6 +31,10 @@ import type { Ctx } from '../auth/context';
  *   `return` rows carrying it give back between 0 and that much.
  * - usage (R23): each usage record is on at most one bill (same account, product, currency, and a
  *   bill period holding its instant), and on exactly one once a finished cycle covers it.
+ * - liability (R38): per partner, cost bearer and currency, issued - deducted + returned - revoked -
+ *   expired - reclaimed = the sum of those coupons' balances.
+ * - settlements (R37, R38): every closed month's stored lines, totals and liabilities against the
+ *   ledger, recomputed by the SQL that closed it (src/settlement/settlement-checks.sql.ts).
  */
 export const DEFAULT_LIMIT = 1000;
 
@@ -116,6 +121,23 @@ export const ReconcileReport = z
         ),
       )
       .describe('Every usage record is on at most one bill, and on one once a finished cycle covers it (R23)'),
+    liability: z
+      .object(section(z.object({ tenantId: Uuid, partnerId: Uuid, costBearer: z.string(), currency: z.string(), outstanding: Amount, balance: Amount })))
+      .describe('Per partner, cost bearer and currency: issued - deducted + returned - revoked - expired - reclaimed = the coupons\' balances (R38)'),
+    settlements: z
+      .object(
+        section(
+          z.object({
+            problem: z.enum(['line_not_in_ledger', 'line_missing', 'totals_differ', 'liability_not_in_ledger', 'liability_missing']),
+            month: z.string(),
+            tenantId: Uuid,
+            partnerId: Uuid,
+            currency: z.string(),
+            detail: z.record(z.string(), z.string().nullable()).describe('The row that differs, its values as strings'),
+          }),
+        ),
+      )
+      .describe('Every closed month against the ledger: lines, totals and liabilities (R37, R38)'),
   })
   .openapi('ReconcileReport');
 export type Report = z.output<typeof ReconcileReport>;
@@ -282,6 +304,18 @@ ${summary(
   'tenant_id, account_id, usage_id',
 )}`;
 
+const LIABILITY_SQL = `${LIABILITY_CHECK}
+${summary(
+  `json_build_object('tenantId', tenant_id, 'partnerId', partner_id, 'costBearer', cost_bearer, 'currency', currency, 'outstanding', outstanding::text, 'balance', balance::text)`,
+  'tenant_id, partner_id, cost_bearer, currency',
+)}`;
+
+const SETTLEMENTS_SQL = `${SETTLEMENT_CHECK}
+${summary(
+  `json_build_object('problem', problem, 'month', to_char(month, 'YYYY-MM'), 'tenantId', tenant_id, 'partnerId', partner_id, 'currency', currency, 'detail', detail)`,
+  'month, tenant_id, partner_id, currency, problem, detail::text',
+)}`;
+
 /** Every check, on `em`'s connection and snapshot. */
 export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): Promise<Report> {
   const [{ now }]: { now: Date }[] = await em.query(`SELECT now()`);
@@ -293,6 +327,8 @@ export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): P
   const [pools]: Row<Section<'voucherPools'>['mismatches'][number]>[] = await em.query(POOLS_SQL, [limit]);
   const [billRow]: Row<Section<'bills'>['mismatches'][number]>[] = await em.query(BILLS_SQL, [limit]);
   const [usageRow]: Row<Section<'usage'>['mismatches'][number]>[] = await em.query(USAGE_SQL, [limit]);
+  const [liability]: Row<Section<'liability'>['mismatches'][number]>[] = await em.query(LIABILITY_SQL, [limit]);
+  const [settlements]: Row<Section<'settlements'>['mismatches'][number]>[] = await em.query(SETTLEMENTS_SQL, [limit]);
 
   const report: Report = {
     checkedAt: now.toISOString(),
@@ -306,8 +342,13 @@ export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): P
     voucherPools: toSection(pools),
     bills: toSection(billRow),
     usage: toSection(usageRow),
+    liability: toSection(liability),
+    settlements: toSection(settlements),
   };
-  const mismatches = [report.coupons, report.ledgerChain, report.orders, report.deductions, report.refunds, report.voucherPools, report.bills, report.usage].reduce((n, s) => n + s.mismatchCount, 0);
+  const mismatches = [
+    report.coupons, report.ledgerChain, report.orders, report.deductions, report.refunds, report.voucherPools, report.bills, report.usage,
+    report.liability, report.settlements,
+  ].reduce((n, s) => n + s.mismatchCount, 0);
   report.ok = mismatches === 0 && report.negative.count === 0;
   return report;
 }
