@@ -69,7 +69,7 @@ const STORED_SQL = `SELECT
   ${agg(`settlement_lines x ${LINE_JOINS} WHERE x.tenant_id = $1 AND x.partner_id = $2 AND x.month = $3::date`, LINE_JSON, 'x.currency, x.line')} AS lines`;
 
 const LIVE_SQL = `
-WITH ${aggCte(`${inMonth('$3')} AND ${partnerAndResellers('$1', '$2')}`)}, ${LINES_CTE},
+WITH ${aggCte(`${inMonth('$3')} AND l.tenant_id = $1`, partnerAndResellers('$1', '$2'))}, ${LINES_CTE},
 ${liabilityCte('$3', (t, p) => `${t} = $1 AND ${p} = $2`)}, ${headsCte('$3')}
 SELECT
   ${agg('heads h WHERE h.partner_id = $2', HEAD_JSON, 'h.currency')} AS heads,

@@ -33,7 +33,7 @@ SELECT ${ROW}
  ${GROUP}`;
 
 const liveSql = (scope: string) => `
-WITH ${aggCte(`${inMonth('$1')} AND ${scope}`)}, ${LINES_CTE}
+WITH ${aggCte(inMonth('$1'), scope)}, ${LINES_CTE}
 SELECT ${ROW}
   FROM (SELECT l.*, coalesce(p.bd_user_id, d.bd_user_id) AS bd_user_id FROM lines l
           JOIN partners p ON p.tenant_id = l.tenant_id AND p.id = l.partner_id

@@ -47,8 +47,8 @@ SELECT g.reseller_id AS "resellerId", r.name AS "resellerName", to_char(g.month,
 
 // What each reseller owes, per month: stored for closed months, live (the same lines) for open ones.
 const OWED_SQL = `
-WITH ${aggCte(`l.at >= ${startOf('$3')} AND l.at < ${endOf('$4')} AND l.tenant_id = $1 AND c.tenant_id = $1
-  AND c.partner_id IN (SELECT r.id FROM partners r WHERE r.tenant_id = $1 AND r.parent_id = $2)`)}, ${LINES_CTE}
+WITH ${aggCte(`l.at >= ${startOf('$3')} AND l.at < ${endOf('$4')} AND l.tenant_id = $1`,
+  `c.partner_id IN (SELECT r.id FROM partners r WHERE r.tenant_id = $1 AND r.parent_id = $2)`)}, ${LINES_CTE}
 SELECT s.partner_id AS "resellerId", to_char(s.month, 'YYYY-MM') AS month, 'closed' AS status, s.currency, s.owed::text AS owed
   FROM settlements s WHERE s.tenant_id = $1 AND s.parent_id = $2 AND s.month >= $3::date AND s.month <= $4::date AND s.owed <> 0
 UNION ALL

@@ -41,15 +41,15 @@ export const SETTLEMENT_CHECK = `
 WITH ${aggCte(`${monthOf('l.at')} IN (SELECT month FROM settlement_months)`)}, ${LINES_CTE},
 stored_lines AS (SELECT ${LINE_COLS} FROM settlement_lines),
 ledger_lines AS (SELECT ${LINE_COLS} FROM lines),
-flows AS (
+all_flows AS (
   SELECT l.tenant_id, c.partner_id, c.currency, c.cost_bearer, ${monthOf('l.at')} AS month, ${flowSums('l')}, sum(l.amount) AS net
     FROM coupon_ledger l JOIN coupons c ON c.tenant_id = l.tenant_id AND c.id = l.coupon_id
    GROUP BY l.tenant_id, c.partner_id, c.currency, c.cost_bearer, 5
 ), points AS (
-  SELECT ${KEY}, month, issued, deducted, returned, revoked, expired, reclaimed, net, true AS booked FROM flows
+  SELECT ${KEY}, month, issued, deducted, returned, revoked, expired, reclaimed, net, true AS booked FROM all_flows
   UNION ALL
   SELECT ${KEY}, month, 0, 0, 0, 0, 0, 0, 0, false FROM settlement_liabilities s
-   WHERE NOT EXISTS (SELECT 1 FROM flows f WHERE f.tenant_id = s.tenant_id AND f.partner_id = s.partner_id AND f.currency = s.currency
+   WHERE NOT EXISTS (SELECT 1 FROM all_flows f WHERE f.tenant_id = s.tenant_id AND f.partner_id = s.partner_id AND f.currency = s.currency
                        AND f.cost_bearer = s.cost_bearer AND f.month = s.month)
 ), running AS (
   SELECT p.*, sum(net) OVER (PARTITION BY ${KEY} ORDER BY month) AS closing FROM points p

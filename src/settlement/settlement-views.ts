@@ -33,7 +33,7 @@ export function rangeOf(q: z.output<typeof RangeQuery>): MonthText[] {
 const net = (l: { deducted: string; returned: string }) => (toBigInt(l.deducted) - toBigInt(l.returned)).toString();
 
 const LIVE_TOTALS_SQL = `
-WITH ${aggCte(`l.at >= ${startOf('$3')} AND l.at < ${endOf('$4')} AND ${partnerAndResellers('$1', '$2')}`)}, ${LINES_CTE}
+WITH ${aggCte(`l.at >= ${startOf('$3')} AND l.at < ${endOf('$4')} AND l.tenant_id = $1`, partnerAndResellers('$1', '$2'))}, ${LINES_CTE}
 SELECT to_char(month, 'YYYY-MM') AS month, currency,
        coalesce(sum(deducted - returned) FILTER (WHERE kind = 'partner_borne'), 0)::text AS "partnerBorne",
        coalesce(sum(deducted - returned) FILTER (WHERE kind = 'reseller'), 0)::text AS "passedUp",

@@ -34,17 +34,17 @@ export const endOf = (month: string) => `(((${month})::date + interval '1 month'
 export const inMonth = (monthParam: string) => `l.at >= ${startOf(monthParam)} AND l.at < ${endOf(monthParam)}`;
 
 /**
- * Ledger rows of a partner and of its resellers (their settlements pass up to it): `tenant` and
- * `partner` are parameters. Conditions over c (the coupon) only, so the scan stays on the tenant.
+ * The coupons of a partner and of its resellers (their settlements pass up to it), over c: `tenant`
+ * and `partner` are parameters. The ledger side goes with `l.tenant_id = <tenant>`.
  */
 export const partnerAndResellers = (tenant: string, partner: string) =>
-  `l.tenant_id = ${tenant} AND c.tenant_id = ${tenant} AND (c.partner_id = ${partner}
-     OR c.partner_id IN (SELECT r.id FROM partners r WHERE r.tenant_id = ${tenant} AND r.parent_id = ${partner}))`;
+  `c.tenant_id = ${tenant} AND (c.partner_id = ${partner} OR c.partner_id IN (SELECT r.id FROM partners r WHERE r.tenant_id = ${tenant} AND r.parent_id = ${partner}))`;
 
 // The month of the deduction a return gives back: the order's (or bill's) `deduct` row of the coupon.
-const DEDUCTED_AT = `coalesce(
-    (SELECT min(d.at) FROM coupon_ledger d WHERE d.tenant_id = l.tenant_id AND d.order_id = l.order_id AND d.coupon_id = l.coupon_id AND d.type = 'deduct'),
-    (SELECT min(d.at) FROM coupon_ledger d WHERE d.tenant_id = l.tenant_id AND d.bill_id = l.bill_id AND d.coupon_id = l.coupon_id AND d.type = 'deduct'))`;
+// (r: a group of return rows with its tenant_id, coupon_id, order_id and bill_id.)
+const deductedAt = (r: string) => `coalesce(
+    (SELECT min(d.at) FROM coupon_ledger d WHERE d.tenant_id = ${r}.tenant_id AND d.order_id = ${r}.order_id AND d.coupon_id = ${r}.coupon_id AND d.type = 'deduct'),
+    (SELECT min(d.at) FROM coupon_ledger d WHERE d.tenant_id = ${r}.tenant_id AND d.bill_id = ${r}.bill_id AND d.coupon_id = ${r}.coupon_id AND d.type = 'deduct'))`;
 
 const signed = (r: string, type: string, sign: '' | '-') => `coalesce(${sign}sum(${r}.amount) FILTER (WHERE ${r}.type = '${type}'), 0)`;
 
@@ -58,24 +58,43 @@ export const flowSums = (r: string) =>
    ${signed(r, 'revoke', '-')} AS revoked, ${signed(r, 'expire', '-')} AS expired, ${signed(r, 'reclaim', '-')} AS reclaimed`;
 
 /**
- * CTE `agg`: one pass over the month's ledger rows, grouped two ways at once (GROUPING SETS): the
- * line keys (liab = 0; `moves` counts its deduct and return rows) and the liability keys (liab = 1).
+ * CTEs `agg` and `flows`. `agg`: the month's ledger rows aggregated by hash in two steps, first per
+ * coupon and type (the ledger alone: `ledgerWhere` over l; one sum per row; returns also per order
+ * or bill, whose deduction's month then says whether the return adjusts an earlier month), then, joined to the coupons and their partners,
+ * per line key (partner, currency, month, cost bearer, template, origin, subaccount of a
+ * partner-borne coupon, adjusted month); `moves` counts the key's deduct and return rows. The first
+ * step is a plain GROUP BY of the ledger, so the join and the second step see thousands of rows,
+ * not the month's million. `couponWhere` (over c) limits the coupons, inside the first step.
+ * `flows` adds `agg` up per partner, cost bearer and currency (R38). `month` is the month of a
+ * row (a constant when the rows are of one month).
  */
-export function aggCte(where: string): string {
+export function aggCte(ledgerWhere: string, couponWhere = 'TRUE', month = monthOf('l.at')): string {
+  const coupons = couponWhere === 'TRUE' ? '' : ` AND l.coupon_id IN (SELECT c.id FROM coupons c WHERE c.tenant_id = l.tenant_id AND ${couponWhere})`;
+  const flow = (type: string, sign: '' | '-') => `coalesce(${sign}sum(k.amount) FILTER (WHERE k.type = '${type}'), 0)`;
   return `agg AS (
-  SELECT m.tenant_id, m.partner_id, m.currency, m.month, m.cost_bearer, m.template_id, m.origin, m.account_id, m.adjusts,
-         (GROUPING(m.template_id, m.origin, m.account_id, m.adjusts) <> 0)::int AS liab,
-         count(*) FILTER (WHERE m.type IN ('deduct', 'return')) AS moves,
-         ${flowSums('m')}
+  SELECT k.tenant_id, c.partner_id, p.tier, p.parent_id, c.currency, k.month, c.cost_bearer, c.template_id, c.origin,
+         CASE WHEN c.cost_bearer = 'partner' THEN k.account_id END AS account_id, k.adjusts,
+         coalesce(sum(k.n) FILTER (WHERE k.type IN ('deduct', 'return')), 0) AS moves,
+         ${flow('issue', '')} AS issued, ${flow('deduct', '-')} AS deducted, ${flow('return', '')} AS returned,
+         ${flow('revoke', '-')} AS revoked, ${flow('expire', '-')} AS expired, ${flow('reclaim', '-')} AS reclaimed
     FROM (
-      SELECT l.tenant_id, c.partner_id, c.currency, c.cost_bearer, c.template_id, c.origin, l.type, l.amount, ${monthOf('l.at')} AS month,
-             CASE WHEN c.cost_bearer = 'partner' THEN l.account_id END AS account_id,
-             CASE WHEN l.type = 'return' THEN (SELECT nullif(${monthOf('x.at')}, ${monthOf('l.at')}) FROM (SELECT ${DEDUCTED_AT} AS at) x) END AS adjusts
-        FROM coupon_ledger l JOIN coupons c ON c.tenant_id = l.tenant_id AND c.id = l.coupon_id
-       WHERE ${where}
-    ) m
-   GROUP BY GROUPING SETS ((m.tenant_id, m.partner_id, m.currency, m.month, m.cost_bearer, m.template_id, m.origin, m.account_id, m.adjusts),
-                           (m.tenant_id, m.partner_id, m.currency, m.month, m.cost_bearer))
+      SELECT g.*, CASE WHEN g.type = 'return' THEN (SELECT nullif(${monthOf('x.at')}, g.month) FROM (SELECT ${deductedAt('g')} AS at) x) END AS adjusts
+        FROM (
+          SELECT l.tenant_id, l.coupon_id, l.account_id, l.type, ${month} AS month,
+                 CASE WHEN l.type = 'return' THEN l.order_id END AS order_id, CASE WHEN l.type = 'return' THEN l.bill_id END AS bill_id,
+                 sum(l.amount) AS amount, count(*) AS n
+            FROM coupon_ledger l
+           WHERE ${ledgerWhere}${coupons}
+           GROUP BY l.tenant_id, l.coupon_id, l.account_id, l.type, 5, 6, 7
+        ) g
+    ) k
+    JOIN coupons c ON c.tenant_id = k.tenant_id AND c.id = k.coupon_id
+    JOIN partners p ON p.tenant_id = c.tenant_id AND p.id = c.partner_id
+   GROUP BY k.tenant_id, c.partner_id, p.tier, p.parent_id, c.currency, k.month, c.cost_bearer, c.template_id, c.origin, 10, k.adjusts
+), flows AS (
+  SELECT tenant_id, partner_id, currency, month, cost_bearer, sum(issued) AS issued, sum(deducted) AS deducted, sum(returned) AS returned,
+         sum(revoked) AS revoked, sum(expired) AS expired, sum(reclaimed) AS reclaimed
+    FROM agg GROUP BY tenant_id, partner_id, currency, month, cost_bearer
 )`;
 }
 
@@ -83,17 +102,16 @@ export function aggCte(where: string): string {
 export const LINES_CTE = `lines AS (
   SELECT a.tenant_id, a.partner_id, a.currency, a.month, CASE a.cost_bearer WHEN 'partner' THEN 'partner_borne' ELSE 'vendor_borne' END AS kind,
          a.template_id, a.origin, a.account_id, NULL::uuid AS reseller_id, a.adjusts, a.deducted, a.returned
-    FROM agg a WHERE a.liab = 0 AND a.moves > 0
+    FROM agg a WHERE a.moves > 0
   UNION ALL
-  SELECT a.tenant_id, p.parent_id, a.currency, a.month, 'reseller', a.template_id, a.origin, NULL::uuid, a.partner_id, a.adjusts,
-         sum(a.deducted)::bigint, sum(a.returned)::bigint
-    FROM agg a JOIN partners p ON p.tenant_id = a.tenant_id AND p.id = a.partner_id
-   WHERE a.liab = 0 AND a.moves > 0 AND a.cost_bearer = 'partner' AND p.tier = 2
-   GROUP BY a.tenant_id, p.parent_id, a.currency, a.month, a.template_id, a.origin, a.partner_id, a.adjusts
+  SELECT a.tenant_id, a.parent_id, a.currency, a.month, 'reseller', a.template_id, a.origin, NULL::uuid, a.partner_id, a.adjusts,
+         sum(a.deducted), sum(a.returned)
+    FROM agg a WHERE a.moves > 0 AND a.cost_bearer = 'partner' AND a.tier = 2
+   GROUP BY a.tenant_id, a.parent_id, a.currency, a.month, a.template_id, a.origin, a.partner_id, a.adjusts
 )`;
 
 /**
- * CTE `liab` over `agg`, for the one month `monthParam`: per partner, cost bearer and currency the
+ * CTE `liab` over `flows`, for the one month `monthParam`: per partner, cost bearer and currency the
  * opening balance, the month's flows and the closing balance. `scope(tenant, partner)` limits the
  * opening's rows like `where` limits the month's ('TRUE' for all).
  */
@@ -116,7 +134,7 @@ export function liabilityCte(monthParam: string, scope: (tenant: string, partner
          coalesce(f.reclaimed, 0) AS reclaimed,
          coalesce(o.opening, 0) + coalesce(f.issued, 0) - coalesce(f.deducted, 0) + coalesce(f.returned, 0)
            - coalesce(f.revoked, 0) - coalesce(f.expired, 0) - coalesce(f.reclaimed, 0) AS closing
-    FROM (SELECT * FROM agg WHERE liab = 1) f
+    FROM flows f
     FULL JOIN opening o ON o.tenant_id = f.tenant_id AND o.partner_id = f.partner_id AND o.currency = f.currency AND o.cost_bearer = f.cost_bearer
    WHERE f.tenant_id IS NOT NULL OR o.opening <> 0
 )`;
@@ -128,17 +146,20 @@ export function liabilityCte(monthParam: string, scope: (tenant: string, partner
  * is its distributor's).
  */
 export function headsCte(monthParam: string): string {
-  const sum = (cond: string) => `coalesce(sum(x.deducted - x.returned) FILTER (WHERE ${cond}), 0)::bigint`;
+  const sum = (cond: string) => `sum(deducted - returned) FILTER (WHERE ${cond})`;
   return `heads AS (
   SELECT k.tenant_id, k.partner_id, k.currency, ${monthParam}::date AS month, p.tier, p.parent_id, coalesce(p.bd_user_id, d.bd_user_id) AS bd_user_id,
-         ${sum(`x.kind = 'partner_borne'`)} AS partner_borne, ${sum(`x.kind = 'reseller'`)} AS passed_up,
-         ${sum(`x.kind IN ('partner_borne', 'reseller')`)} AS owed, ${sum(`x.kind = 'vendor_borne'`)} AS vendor_borne,
-         ${sum(`x.adjusts IS NOT NULL AND x.kind <> 'vendor_borne'`)} AS adjustments
+         coalesce(x.partner_borne, 0)::bigint AS partner_borne, coalesce(x.passed_up, 0)::bigint AS passed_up,
+         coalesce(x.partner_borne, 0)::bigint + coalesce(x.passed_up, 0)::bigint AS owed, coalesce(x.vendor_borne, 0)::bigint AS vendor_borne,
+         coalesce(x.adjustments, 0)::bigint AS adjustments
     FROM (SELECT tenant_id, partner_id, currency FROM lines UNION SELECT tenant_id, partner_id, currency FROM liab) k
     JOIN partners p ON p.tenant_id = k.tenant_id AND p.id = k.partner_id
     LEFT JOIN partners d ON d.tenant_id = p.tenant_id AND d.id = p.parent_id
-    LEFT JOIN lines x ON x.tenant_id = k.tenant_id AND x.partner_id = k.partner_id AND x.currency = k.currency
-   GROUP BY k.tenant_id, k.partner_id, k.currency, p.tier, p.parent_id, p.bd_user_id, d.bd_user_id
+    LEFT JOIN (
+      SELECT tenant_id, partner_id, currency, ${sum(`kind = 'partner_borne'`)} AS partner_borne, ${sum(`kind = 'reseller'`)} AS passed_up,
+             ${sum(`kind = 'vendor_borne'`)} AS vendor_borne, ${sum(`adjusts IS NOT NULL AND kind <> 'vendor_borne'`)} AS adjustments
+        FROM lines GROUP BY tenant_id, partner_id, currency
+    ) x ON x.tenant_id = k.tenant_id AND x.partner_id = k.partner_id AND x.currency = k.currency
 )`;
 }
 

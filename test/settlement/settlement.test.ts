@@ -8,7 +8,7 @@ import { startInProcessWorkers } from '../support/jobs';
 import { ensureProducts } from '../support/coupons-world';
 import { insertVoucher } from '../support/vouchers-world';
 import { addReseller, bookIntoMonth, freshMonth, insertTemplate, issueCoupon, payOrder } from '../support/settlement-world';
-import { reconcile } from '../../src/reconcile/reconcile';
+import { reconcile, reconcileWith } from '../../src/reconcile/reconcile';
 import { runJob } from '../../src/jobs/run-job';
 import { enqueueJob } from '../../src/jobs/outbox';
 import { handlers } from '../../workers/handlers';
@@ -183,6 +183,23 @@ describe('R37 R38 R39 settlement across a distributor and two resellers: a month
     expect(report.settlements.mismatches).to.deep.equal([]);
     expect(report.settlements.checked).to.be.greaterThan(0);
     expect(report.ok, JSON.stringify(report)).to.equal(true);
+  });
+
+  it('R37 R38: the database refuses to edit a closed month, and reconcile reports a stored line the ledger does not give', async () => {
+    const refused = await harness.ds.query(`UPDATE settlement_lines SET deducted = deducted + 1 WHERE tenant_id = $1`, [w.A.partner]).catch((e: Error) => e);
+    expect(String((refused as Error).message)).to.match(/never changes/);
+    const rollback = new Error('rollback');
+    const problems = await harness.ds
+      .transaction(async (em) => {
+        // Lifted inside a transaction that rolls back: what reconcile would say of a month edited behind its back.
+        await em.query(`ALTER TABLE settlement_lines DISABLE TRIGGER settlement_lines_frozen`);
+        await em.query(`UPDATE settlement_lines SET deducted = deducted + 1 WHERE tenant_id = $1 AND partner_id = $1 AND month = $2::date AND kind = 'partner_borne'`, [w.A.partner, `${M}-01`]);
+        const report = await reconcileWith(em);
+        throw Object.assign(rollback, { found: report.settlements.mismatches.filter((m) => m.tenantId === w.A.partner).map((m) => m.problem).sort() });
+      })
+      .catch((e: Error & { found?: string[] }) => e.found);
+    expect(problems).to.deep.equal(['line_missing', 'line_not_in_ledger', 'totals_differ']);
+    expect((await reconcile(harness.ds)).settlements.mismatchCount).to.equal(0);
   });
 
   it('R39: the distributor sees each reseller\'s totals and what it owes, and never an account of a reseller\'s customer', async () => {
