@@ -26,6 +26,7 @@ import { reconcileRoutes } from './reconcile/reconcile.routes';
 import { voucherRoutes } from './vouchers/voucher.routes';
 import { refundRoutes } from './refunds/refund.routes';
 import { compensationRoutes } from './compensation/compensation.routes';
+import { settlementRoutes } from './settlement/settlement.routes';
 import { mountQueueDashboard } from './http/queue-dashboard';
 import type { Queue } from 'bullmq';
 import { AppError } from './shared/errors';
@@ -111,6 +112,7 @@ export function createApp({ ds, redis, queues = [], webDist }: AppDeps): Express
   voucherRoutes(v1, ds);
   refundRoutes(v1, ds);
   compensationRoutes(v1, ds);
+  settlementRoutes(v1, ds);
 
   const doc = openApiDocument();
   app.get('/openapi.json', (_req, res) => {

@@ -32,6 +32,9 @@ const schema = z.object({
   SWEEP_EVERY_MS: z.coerce.number().int().min(0).max(24 * 3600 * 1000).default(60_000),
   // R20: a pay-as-you-go bill is due this many days after its period ends, then overdue.
   BILL_DUE_DAYS: z.coerce.number().int().min(0).max(365).default(15),
+  // R37: a month's settlement closes no earlier than this long after the month ended (default 1 hour),
+  // longer than any transaction lasts; closing also waits for every transaction begun before the end.
+  SETTLEMENT_GRACE_SECONDS: z.coerce.number().int().min(0).max(31 * 24 * 3600).default(3600),
   // R31: the key of the activation codes' HMAC. Required in production; changing it voids every
   // code not yet activated (their hashes no longer match).
   ACTIVATION_CODE_SECRET: z.string().min(32).optional(),

@@ -9,11 +9,12 @@ import { ACCOUNT_ROLES, PARTNER_ROLES, VENDOR_ROLES, type Role } from '../tenanc
  */
 export type Action =
   | 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide' | 'settle' | 'refund' | 'reclaim' | 'activate'
-  | 'grant';
+  | 'grant' | 'close';
 export type Subject =
   | 'Partner' | 'Account' | 'User' | 'ApiToken' | 'QueueDashboard' | 'Product' | 'Budget'
   | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'ActivationCode' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'Reconciliation'
-  | 'RefundPolicy' | 'VoucherPool' | 'Voucher' | 'Fault' | 'CompensationClaim' | 'all';
+  | 'RefundPolicy' | 'VoucherPool' | 'Voucher' | 'Fault' | 'CompensationClaim'
+  | 'Settlement' | 'SettlementMonth' | 'Liability' | 'ResellerTotals' | 'PromotionExpense' | 'all';
 export type AppAbility = MongoAbility<[Action, Subject | Record<PropertyKey, unknown>]>;
 
 type Builder = AbilityBuilder<AppAbility>;
@@ -45,6 +46,9 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can(['read', 'update'], 'RefundPolicy');
     can('manage', 'Fault'); // R33
     can('read', 'CompensationClaim');
+    // R37-R39: every settlement, liability and reseller view; the vendor's promotion expense; closing months.
+    can('read', ['Settlement', 'Liability', 'ResellerTotals', 'PromotionExpense']);
+    can(['read', 'close'], 'SettlementMonth');
   },
   bd(a, { can }) {
     const mine = { tenantId: { $in: [...a.bdTenantIds] } };
@@ -53,6 +57,7 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     // R36: the BD reads its partners' budgets and grants what the vendor will bear for them.
     can('read', 'Budget', mine);
     can('grant', 'Budget', { ...mine, kind: 'vendor' });
+    can('read', 'PromotionExpense', mine); // R37: what the vendor's coupons cost in its partners' trees
   },
   partner_admin(a, { can }) {
     can('read', 'Partner', { id: a.partnerId });
@@ -69,6 +74,7 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('create', 'User', { partnerId: a.partnerId, accountId: { $ne: null }, role: { $in: [...ACCOUNT_ROLES] } });
     can(['create', 'read', 'revoke'], 'ApiToken', { partnerId: a.partnerId, tenantId: a.tenantId });
     issuer(a, can);
+    settlementReader(a, can);
   },
   partner_operator(a, { can }) {
     can('read', 'Partner', { id: a.partnerId });
@@ -82,6 +88,7 @@ const byRole: Record<Role, (a: Actor, b: Builder) => void> = {
     can('read', 'Account', { partnerId: a.partnerId, tenantId: a.tenantId });
     can('read', 'User', { partnerId: a.partnerId, accountId: null, tenantId: a.tenantId });
     can('read', ['Template', 'IssuanceRequest', 'Coupon', 'Budget', 'Order', 'Bill', 'VoucherPool', 'Voucher', 'Fault', 'CompensationClaim'], { partnerId: a.partnerId, tenantId: a.tenantId });
+    settlementReader(a, can);
   },
   account_owner(a, { can }) {
     can('read', 'Account', { id: a.accountId, tenantId: a.tenantId });
@@ -114,6 +121,20 @@ function payer(a: Actor, can: Builder['can']): void {
   can('read', 'Bill', own);
   can('read', 'Fault', own);
   can(['create', 'read'], 'CompensationClaim', own); // R33
+}
+
+/**
+ * R37-R39, for a partner's admins and viewers (its reports): its own settlements and liability; a
+ * distributor also its resellers' totals and liability (R39), never their settlements' lines (a
+ * reseller's customers are on them). A reseller reads nothing of its distributor's.
+ */
+function settlementReader(a: Actor, can: Builder['can']): void {
+  can('read', ['Settlement', 'Liability'], { partnerId: a.partnerId, tenantId: a.tenantId });
+  can('read', 'SettlementMonth');
+  if (a.partnerTier === 1) {
+    can('read', 'ResellerTotals', { partnerId: a.partnerId, tenantId: a.tenantId });
+    can('read', 'Liability', { parentId: a.partnerId, tenantId: a.tenantId });
+  }
 }
 
 /** Partner admins and operators design templates and issue them (R4-R9). */

@@ -24,6 +24,9 @@ export const JOBS = {
   'coupons.expire-sweep': { queue: 'coupons', mode: 'chunked', payload: z.strictObject({}) },
   'billing.cycle': { queue: 'billing', mode: 'chunked', payload: z.strictObject({ cycleId: z.uuid() }) },
   'bills.overdue-sweep': { queue: 'billing', mode: 'chunked', payload: z.strictObject({}) },
+  // R37: scheduled like the expiry sweep; it puts a close-month intent per due month in the outbox.
+  'settlement.close-sweep': { queue: 'settlement', mode: 'transaction', payload: z.strictObject({}) },
+  'settlement.close-month': { queue: 'settlement', mode: 'transaction', payload: z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }) },
 } as const;
 
 export type JobName = keyof typeof JOBS;

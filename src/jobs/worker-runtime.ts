@@ -58,6 +58,7 @@ export async function startWorkers(ds: DataSource, cfg: Config, handlers: Handle
     // One schedule however many worker processes run: BullMQ keys it by its id.
     await queues.get('coupons')!.upsertJobScheduler('coupons-expire-sweep', { every: cfg.SWEEP_EVERY_MS }, { name: 'coupons.expire-sweep', data: {} });
     await queues.get('billing')!.upsertJobScheduler('bills-overdue-sweep', { every: cfg.SWEEP_EVERY_MS }, { name: 'bills.overdue-sweep', data: {} });
+    await queues.get('settlement')!.upsertJobScheduler('settlement-close-sweep', { every: cfg.SWEEP_EVERY_MS }, { name: 'settlement.close-sweep', data: {} });
   }
   return {
     relay,

@@ -4,6 +4,7 @@ import { z } from '../shared/zod';
 import type { Ctx } from '../auth/context';
 import { FIGURES, ledgerFigureSql } from '../budgets/budget-ledger.sql';
 import { first } from '../db/rows';
+import { LIABILITY_CHECK, SETTLEMENT_CHECK } from '../settlement/settlement-checks.sql';
 
 /**
  * R25, R26: the money invariant, checked over the whole database by a few set-based statements in
@@ -35,6 +36,10 @@ import { first } from '../db/rows';
  * - budgets (R36): each budget's granted, allocated, reserved and committed = the sums of its
  *   ledger, what it allocated = what its resellers' budgets were granted out of it, and a request
  *   that has ended (issued, rejected, cancelled, expired) holds nothing reserved.
+ * - liability (R38): per partner, cost bearer and currency, issued - deducted + returned - revoked -
+ *   expired - reclaimed = the sum of those coupons' balances.
+ * - settlements (R37, R38): every closed month's stored lines, totals and liabilities against the
+ *   ledger, recomputed by the SQL that closed it (src/settlement/settlement-checks.sql.ts).
  */
 export const DEFAULT_LIMIT = 1000;
 
@@ -138,6 +143,23 @@ export const ReconcileReport = z
         ),
       )
       .describe("Each budget's figures are the sum of its ledger, its allocations add up, and no ended request holds a reservation (R36)"),
+    liability: z
+      .object(section(z.object({ tenantId: Uuid, partnerId: Uuid, costBearer: z.string(), currency: z.string(), outstanding: Amount, balance: Amount })))
+      .describe('Per partner, cost bearer and currency: issued - deducted + returned - revoked - expired - reclaimed = the coupons\' balances (R38)'),
+    settlements: z
+      .object(
+        section(
+          z.object({
+            problem: z.enum(['line_not_in_ledger', 'line_missing', 'totals_differ', 'liability_not_in_ledger', 'liability_missing']),
+            month: z.string(),
+            tenantId: Uuid,
+            partnerId: Uuid,
+            currency: z.string(),
+            detail: z.record(z.string(), z.string().nullable()).describe('The row that differs, its values as strings'),
+          }),
+        ),
+      )
+      .describe('Every closed month against the ledger: lines, totals and liabilities (R37, R38)'),
   })
   .openapi('ReconcileReport');
 export type Report = z.output<typeof ReconcileReport>;
@@ -335,6 +357,18 @@ ${summary(
   'tenant_id, id',
 )}`;
 
+const LIABILITY_SQL = `${LIABILITY_CHECK}
+${summary(
+  `json_build_object('tenantId', tenant_id, 'partnerId', partner_id, 'costBearer', cost_bearer, 'currency', currency, 'outstanding', outstanding::text, 'balance', balance::text)`,
+  'tenant_id, partner_id, cost_bearer, currency',
+)}`;
+
+const SETTLEMENTS_SQL = `${SETTLEMENT_CHECK}
+${summary(
+  `json_build_object('problem', problem, 'month', to_char(month, 'YYYY-MM'), 'tenantId', tenant_id, 'partnerId', partner_id, 'currency', currency, 'detail', detail)`,
+  'month, tenant_id, partner_id, currency, problem, detail::text',
+)}`;
+
 /** Every check, on `em`'s connection and snapshot. Each check is an aggregate: one row. */
 export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): Promise<Report> {
   const { now } = first<{ now: Date }>(await em.query(`SELECT now()`), 'SELECT now()');
@@ -347,6 +381,8 @@ export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): P
   const billRow = first<Row<Section<'bills'>['mismatches'][number]>>(await em.query(BILLS_SQL, [limit]), 'BILLS_SQL');
   const usageRow = first<Row<Section<'usage'>['mismatches'][number]>>(await em.query(USAGE_SQL, [limit]), 'USAGE_SQL');
   const budgetRow = first<Row<Section<'budgets'>['mismatches'][number]>>(await em.query(BUDGETS_SQL, [limit]), 'BUDGETS_SQL');
+  const liability = first<Row<Section<'liability'>['mismatches'][number]>>(await em.query(LIABILITY_SQL, [limit]), 'LIABILITY_SQL');
+  const settlements = first<Row<Section<'settlements'>['mismatches'][number]>>(await em.query(SETTLEMENTS_SQL, [limit]), 'SETTLEMENTS_SQL');
 
   const report: Report = {
     checkedAt: now.toISOString(),
@@ -361,8 +397,13 @@ export async function reconcileWith(em: EntityManager, limit = DEFAULT_LIMIT): P
     bills: toSection(billRow),
     usage: toSection(usageRow),
     budgets: toSection(budgetRow),
+    liability: toSection(liability),
+    settlements: toSection(settlements),
   };
-  const sections = [report.coupons, report.ledgerChain, report.orders, report.deductions, report.refunds, report.voucherPools, report.bills, report.usage, report.budgets];
+  const sections = [
+    report.coupons, report.ledgerChain, report.orders, report.deductions, report.refunds, report.voucherPools, report.bills, report.usage,
+    report.budgets, report.liability, report.settlements,
+  ];
   const mismatches = sections.reduce((n, s) => n + s.mismatchCount, 0);
   report.ok = mismatches === 0 && report.negative.count === 0;
   return report;

@@ -50,6 +50,8 @@ export const ERROR_CODES = {
   batch_already_activated: [409, 'This account has activated a code of this batch already (R31).'],
   overlapping_period: [409, "The billing period overlaps another cycle's (R23)."],
   period_already_billed: [409, 'A record falls in a period whose billing cycle has started (R23).'],
+  month_not_over: [409, 'The month has not ended, or its grace period after the end has not passed: it cannot close yet (R37).'],
+  month_still_written: [409, 'A transaction that began before the month ended is still running; the month closes once it is over (R37).'],
   // 410
   code_expired: [410, 'The activation code has expired (R31).'],
   code_revoked: [410, 'The activation code was revoked (R31).'],

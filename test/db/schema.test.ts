@@ -4,7 +4,7 @@ import { harness, requireEnv } from '../support/harness';
 import { createDataSource } from '../../src/db/data-source';
 
 // Tables that belong to no tenant: vendor infrastructure. Everything else must carry tenant_id.
-const VENDOR_TABLES = new Set(['schema_migrations', 'job_completions', 'products', 'billing_cycles', 'refund_policy', 'faults']);
+const VENDOR_TABLES = new Set(['schema_migrations', 'job_completions', 'products', 'billing_cycles', 'refund_policy', 'faults', 'settlement_months']);
 // Identity, session and audit rows of vendor staff have no tenant; every other table's tenant_id is NOT NULL.
 const NULLABLE_TENANT = new Set(['users', 'api_tokens', 'web_sessions', 'audit_events', 'outbox']);
 

@@ -91,6 +91,16 @@ const CASES: Case[] = [
   { name: 'account statement', method: 'GET', path: (t, r) => `/v1/accounts/${accountOf(t, r)}/statement?period=monthly&date=${MONTH}`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 403]) },
   { name: 'partner coupon report', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/coupon-report?month=${MONTH}`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
   { name: 'partner coupon deductions', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/coupon-deductions?from=${MONTH}&to=${MONTH}`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
+  // Settlement (R37-R39): the partner's admins and viewers and the platform admin read a partner's own; a reseller never its
+  // distributor's (404), a distributor not its reseller's lines; the resellers' totals and liability are its admin's view
+  // (its operators and viewers do not read the reseller partners themselves: 404).
+  { name: 'partner settlements', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/settlements`, own: row([200, 403, 200, 403, 200, 200, 404, 404, 404]) },
+  { name: 'partner settlement of a month', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/settlements/${MONTH}`, own: row([200, 403, 200, 403, 200, 200, 404, 404, 404]) },
+  { name: 'partner settlement csv', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/settlements/${MONTH}?format=csv`, own: row([200, 403, 200, 403, 200, 200, 404, 404, 404]) },
+  { name: "the distributor's settlement", method: 'GET', path: (t) => `/v1/partners/${t.partner}/settlements/${MONTH}`, own: row([200, 403, 200, 403, 200, 404, 404, 404, 404]) },
+  { name: 'partner liability', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/liability`, own: row([200, 403, 200, 403, 200, 200, 404, 404, 404]) },
+  { name: "a reseller's liability", method: 'GET', path: (t) => `/v1/partners/${t.reseller}/liability`, own: row([200, 403, 200, 404, 404, 200, 404, 404, 404]) },
+  { name: 'reseller totals', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/reseller-totals`, own: row([200, 403, 200, 403, 200, 403, 404, 404, 404]) },
   // Budgets (R5): the platform admin sets them; the partner reads its own.
   { name: 'read budgets', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets`, own: row([200, 200, 200, 200, 200, 200, 404, 404, 404]) },
   // Offline codes (R31): the issuing partner generates (once, approved requests only) and lists a
