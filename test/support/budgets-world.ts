@@ -2,6 +2,7 @@ import { harness } from './harness';
 import type { Tree, World } from './world';
 import { moveBudget } from '../../src/budgets/budget-ledger.sql';
 import { first } from '../../src/db/rows';
+import { quarterOf } from '../../src/budgets/budgets';
 
 /** R36 fixtures of one tree: the distributor's partner-borne budget of this quarter and its reseller's allocation. */
 export interface BudgetFixtures {
@@ -17,12 +18,8 @@ export function budgetsOf(t: Tree): BudgetFixtures {
   return f;
 }
 
-/** The calendar quarter (UTC) holding now. */
-export function thisQuarter(): { start: Date; end: Date } {
-  const now = new Date();
-  const q = Math.floor(now.getUTCMonth() / 3) * 3;
-  return { start: new Date(Date.UTC(now.getUTCFullYear(), q, 1)), end: new Date(Date.UTC(now.getUTCFullYear(), q + 3, 1)) };
-}
+/** The calendar quarter (UTC) holding now: a budget's default period. */
+export const thisQuarter = () => quarterOf(new Date());
 
 /** A budget with its figures moved through the one writer (budget-ledger.sql.ts), as granting would. */
 export async function insertBudget(b: { tenantId: string; partnerId: string; kind: 'vendor' | 'partner'; granted: bigint; parent?: { id: string } }): Promise<string> {
