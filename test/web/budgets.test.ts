@@ -1,0 +1,176 @@
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { harness } from '../support/harness';
+import { as } from '../support/http';
+import { buildWorld, type World } from '../support/world';
+import { useWorkers } from '../support/jobs';
+import { createTemplate, ensureProducts } from '../support/coupons-world';
+import { fingerprint } from '../support/db-fingerprint';
+import { thisQuarter } from '../support/budgets-world';
+import { expectEveryFieldLabelled, signInThroughForm, useBrowser, waitForFocus, type TrackedPage } from './support/browser';
+import { clearSignInFailures, givePasswords, WEB_PASSWORD } from './support/people';
+
+/**
+ * Budgets in the web app (R5, R36) on the real stack: the distributor's admin allocates part of
+ * its partner-borne budget to its reseller and changes it, refusals say why with the figures, the
+ * reseller reads its allocation and ledger. The distributor's tests run in order, as one session.
+ */
+describe('web: budgets, allocations and what is left to issue (R5 R36), in Chromium', () => {
+  const web = useBrowser(__filename);
+  const workers = useWorkers();
+  let w: World;
+  let pa: TrackedPage;
+  let distributorBudget: string;
+  let resellerName: string;
+  let resellerRequest: string;
+  const quarter = () => {
+    const { start } = thisQuarter();
+    return `Q${start.getUTCMonth() / 3 + 1} ${start.getUTCFullYear()}`;
+  };
+
+  before(async () => {
+    await ensureProducts();
+    w = await buildWorld(harness.ds);
+    await givePasswords([w.A.pa, w.A.ra]);
+    await clearSignInFailures();
+    const granted = await as(w.admin.token).post(`/v1/partners/${w.A.partner}/budgets`, { kind: 'partner', currency: 'USD', amount: '100000', reason: 'Q plan' });
+    expect(granted.status, JSON.stringify(granted.body)).to.equal(201);
+    distributorBudget = granted.body.id;
+    resellerName = (await as(w.A.pa.token).get(`/v1/partners/${w.A.reseller}`)).body.name;
+    pa = await web.newPage();
+    await signInThroughForm(pa.page, w.A.pa.email, WEB_PASSWORD);
+  });
+
+  const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+  /** The figure a budget page states under `name` ("Left", "Allocated to resellers", ...). */
+  const fact = (page: Page, name: string) => page.locator('.budget-facts div').filter({ has: page.locator('dt', { hasText: new RegExp(`^${name}$`) }) }).locator('dd');
+  const resellerRow = (page: Page) => page.getByRole('table', { name: 'Allocations of this budget per reseller' }).getByRole('row').filter({ hasText: resellerName });
+  const figures = async (id: string) => {
+    const res = await as(w.admin.token).get(`/v1/budgets/${id}`);
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    return res.body as { amount: string; allocated: string; reserved: string; committed: string; available: string };
+  };
+  const allocationOf = async () => {
+    const res = await as(w.A.pa.token).get(`/v1/partners/${w.A.reseller}/budgets?kind=partner`);
+    return res.body.items as { id: string; amount: string; committed: string; available: string }[];
+  };
+
+  it('R36: the distributor admin allocates to a reseller and changes the allocation; the figures follow', async () => {
+    const { page } = pa;
+    await nav(page, 'Budgets');
+    await page.getByRole('heading', { level: 1, name: 'Budgets' }).waitFor();
+    const row = page.getByRole('table', { name: 'Your budgets, newest period first' }).getByRole('row').filter({ hasText: 'Partner-borne' });
+    await row.waitFor();
+    const text = (await row.textContent())!;
+    expect(text).to.include('USD').and.include(`${quarter()} (`).and.include('UTC').and.include('$1,000.00');
+    await row.getByRole('link', { name: /^Ledger and resellers/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Partner-borne budget in USD' }).waitFor();
+    expect(await fact(page, 'Left').textContent()).to.equal('$1,000.00');
+    await resellerRow(page).filter({ hasText: '—' }).waitFor();
+    await expectEveryFieldLabelled(page);
+
+    const form = page.getByRole('form', { name: 'Allocate to a reseller' });
+    await form.getByLabel('Reseller').selectOption({ label: resellerName });
+    await form.getByLabel('Amount (USD)').fill('250');
+    await form.getByLabel('Reason').fill('for the spring push');
+    await form.getByRole('button', { name: 'Allocate' }).click();
+    await page.getByRole('status').filter({ hasText: `Allocated $250.00 to ${resellerName}: it now has $250.00 for this period.` }).waitFor();
+    await fact(page, 'Left').filter({ hasText: '$750.00' }).waitFor();
+    expect(await fact(page, 'Allocated to resellers').textContent()).to.equal('$250.00');
+    await resellerRow(page).filter({ hasText: '$250.00' }).waitFor();
+    const ledger = page.getByRole('table', { name: 'Every movement of the budget, oldest first' });
+    await ledger.getByRole('row').filter({ hasText: 'Allocated to a reseller' }).filter({ hasText: 'for the spring push' }).filter({ hasText: w.A.pa.email }).waitFor();
+    expect(await figures(distributorBudget)).to.deep.include({ amount: '100000', allocated: '25000', available: '75000' });
+
+    await resellerRow(page).getByRole('button', { name: `Change the allocation of ${resellerName}` }).click();
+    const change = page.getByRole('form', { name: `Change the allocation of ${resellerName}` });
+    await waitForFocus(page, 'input[inputmode=decimal]');
+    const amount = change.getByLabel('New allocation (USD)');
+    expect(await amount.inputValue()).to.equal('250.00');
+    await amount.fill('100');
+    await change.getByLabel('Reason for the change').fill('cut back');
+    await web.screenshot(page, '1-change-allocation');
+    await change.getByRole('button', { name: 'Save the new allocation' }).click();
+    await page.getByRole('status').filter({ hasText: `The allocation of ${resellerName} is now $100.00 (it was $250.00).` }).waitFor();
+    await fact(page, 'Left').filter({ hasText: '$900.00' }).waitFor();
+    await resellerRow(page).filter({ hasText: '$100.00' }).waitFor();
+    await ledger.getByRole('row').filter({ hasText: 'Taken back from a reseller' }).filter({ hasText: '$150.00' }).waitFor();
+    expect(await figures(distributorBudget)).to.deep.include({ allocated: '10000', available: '90000' });
+    expect((await allocationOf()).map((b) => b.amount)).to.deep.equal(['10000']);
+    pa.expectNoConsoleErrors();
+  });
+
+  it('R36: a too-large allocation and a change below what the reseller holds are refused in sentences with the figures; nothing changes', async () => {
+    const { page } = pa;
+    // The reseller issues $30.00 out of its allocation: the allocation cannot go below that.
+    const tpl = await createTemplate(w.A.ra, { name: 'Reseller credit', costBearer: 'partner', faceValue: '3000' });
+    const req = await as(w.A.ra.token).post('/v1/issuance-requests', { templateId: tpl.id, accountIds: [w.A.resellerCustomer] });
+    expect(req.status, JSON.stringify(req.body)).to.equal(201);
+    resellerRequest = req.body.id;
+    expect(await workers.watcher.completion(`issuance.issue-${resellerRequest}`)).to.equal('done');
+    await page.reload();
+    await resellerRow(page).filter({ hasText: '$30.00' }).waitFor();
+    const before = await fingerprint(harness.ds, [w.A.partner]);
+
+    const form = page.getByRole('form', { name: 'Allocate to a reseller' });
+    await form.getByLabel('Reseller').selectOption({ label: resellerName });
+    await form.getByLabel('Amount (USD)').fill('900.01');
+    await form.getByText('That is more than the $900.00 you have left to allocate.').waitFor();
+    await form.getByLabel('Reason').fill('one more push');
+    await form.getByRole('button', { name: 'Allocate' }).click();
+    const refused = form.getByRole('alert').filter({ hasText: 'The allocation was refused' });
+    await refused.waitFor();
+    const said = (await refused.textContent())!;
+    expect(said).to.include('You have $900.00 of partner-borne budget left to allocate, and this needs $900.01 more.');
+    expect(said, 'no field paths, codes or minor units').to.not.match(/body\.|allocation_exceeded|minor|90001/);
+    await web.screenshot(page, '2-allocation-refused');
+
+    await resellerRow(page).getByRole('button', { name: `Change the allocation of ${resellerName}` }).click();
+    const change = page.getByRole('form', { name: `Change the allocation of ${resellerName}` });
+    await change.getByLabel('New allocation (USD)').fill('10');
+    await change.getByLabel('Reason for the change').fill('cut further');
+    await change.getByRole('button', { name: 'Save the new allocation' }).click();
+    const below = change.getByRole('alert').filter({ hasText: 'The change was refused' });
+    await below.waitFor();
+    expect(await below.textContent()).to.include('$30.00 of it is already reserved by open requests, issued or handed on, so it cannot go below that.');
+
+    expect(await fingerprint(harness.ds, [w.A.partner]), 'the refusals wrote nothing').to.deep.equal(before);
+    expect(await fact(page, 'Left').textContent()).to.equal('$900.00');
+    expect(await resellerRow(page).textContent()).to.include('$100.00');
+    pa.expectNoConsoleErrors([/^POST \/v1\/partners\/[0-9a-f-]+\/budgets 422$/, /^PATCH \/v1\/budgets\/[0-9a-f-]+ 422$/]);
+  });
+
+  it('R36: a reseller user sees its allocation and its ledger: who, why, which request', async () => {
+    const ra = await web.newPage();
+    const { page } = ra;
+    await signInThroughForm(page, w.A.ra.email, WEB_PASSWORD);
+    await nav(page, 'Budgets');
+    const table = page.getByRole('table', { name: 'Your budgets, newest period first' });
+    const row = table.getByRole('row').filter({ hasText: 'Partner-borne' });
+    await row.waitFor();
+    expect(await table.getByRole('columnheader', { name: 'Allocated to resellers' }).count(), 'a reseller hands nothing on').to.equal(0);
+    const text = (await row.textContent())!;
+    expect(text).to.include('from your distributor').and.include(`${quarter()} (`).and.include('$100.00').and.include('$30.00').and.include('$70.00');
+    await row.getByRole('link', { name: /^Ledger/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Partner-borne budget in USD' }).waitFor();
+    expect(await fact(page, 'Allocated to you by your distributor').textContent()).to.equal('$100.00');
+    expect(await fact(page, 'Left').textContent()).to.equal('$70.00');
+    expect(await page.getByRole('form', { name: 'Allocate to a reseller' }).count(), 'nothing to allocate').to.equal(0);
+
+    const ledger = page.getByRole('table', { name: 'Every movement of the budget, oldest first' });
+    await ledger.getByRole('row').nth(4).waitFor();
+    const lines = (await ledger.getByRole('row').allTextContents()).slice(1);
+    expect(lines).to.have.length(4);
+    const [grantLine, lowerLine, reserveLine, issueLine] = lines as [string, string, string, string];
+    const [{ name }] = await harness.ds.query(`SELECT name FROM users WHERE id = $1`, [w.A.pa.id]);
+    expect(grantLine).to.include('Granted').and.include('$250.00').and.include(name).and.include(w.A.pa.email).and.include('for the spring push');
+    expect(lowerLine).to.include('Lowered').and.include('$150.00').and.include('cut back');
+    expect(reserveLine).to.include('Reserved').and.include('$30.00').and.include('Automatically');
+    expect(issueLine).to.include('Issued').and.include('$30.00');
+    await web.screenshot(page, '3-reseller-ledger');
+    await ledger.getByRole('row').nth(3).getByRole('link', { name: `Request ${resellerRequest.slice(0, 8)}` }).click();
+    await page.waitForURL(`**/portal/requests/${resellerRequest}`);
+    await page.locator('.request-status .badge').waitFor();
+    ra.expectNoConsoleErrors();
+  });
+});
