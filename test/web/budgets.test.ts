@@ -9,11 +9,13 @@ import { fingerprint } from '../support/db-fingerprint';
 import { thisQuarter } from '../support/budgets-world';
 import { expectEveryFieldLabelled, signInThroughForm, useBrowser, waitForFocus, type TrackedPage } from './support/browser';
 import { clearSignInFailures, givePasswords, WEB_PASSWORD } from './support/people';
+import { fillIssuanceForm } from './support/portal-steps';
 
 /**
  * Budgets in the web app (R5, R36) on the real stack: the distributor's admin allocates part of
  * its partner-borne budget to its reseller and changes it, refusals say why with the figures, the
- * reseller reads its allocation and ledger. The distributor's tests run in order, as one session.
+ * reseller reads its allocation and ledger, and the Issue page says what is left before sending.
+ * The distributor's tests run in order, as one session.
  */
 describe('web: budgets, allocations and what is left to issue (R5 R36), in Chromium', () => {
   const web = useBrowser(__filename);
@@ -172,5 +174,35 @@ describe('web: budgets, allocations and what is left to issue (R5 R36), in Chrom
     await page.waitForURL(`**/portal/requests/${resellerRequest}`);
     await page.locator('.request-status .badge').waitFor();
     ra.expectNoConsoleErrors();
+  });
+
+  it('R5 R36: the Issue page shows what is left of the budget the request draws on, warns before sending one past it, and says why it was refused', async () => {
+    const { page } = pa;
+    await createTemplate(w.A.pa, { name: 'Big credit', costBearer: 'partner', faceValue: '50000' });
+    const count = async () => Number((await harness.ds.query(`SELECT count(*) AS n FROM issuance_requests WHERE partner_id = $1`, [w.A.partner]))[0].n);
+    const total = await fillIssuanceForm(page, { templateName: 'Big credit', accountNames: ['cust1-a', 'cust2-a'] });
+    expect(total).to.equal('$1,000.00');
+    const summary = page.locator('.issue-summary');
+    await summary.getByText(`Left of your partner-borne budget for ${quarter()} (`).waitFor();
+    expect(await summary.locator('.budget-left').textContent()).to.include('UTC').and.include('$900.00');
+    const warning = summary.locator('.budget-warning');
+    expect(await warning.textContent()).to.include('This request needs $1,000.00, more than the $900.00 left of your partner-borne budget: it will be refused');
+    await web.screenshot(page, '4-issue-past-budget');
+
+    const before = await count();
+    await page.getByRole('button', { name: 'Submit request' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Submit this request?' });
+    expect(await dialog.locator('.budget-warning').textContent()).to.include('more than the $900.00 left');
+    await dialog.getByRole('button', { name: 'Yes, submit request' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'The request was refused' });
+    await alert.waitFor();
+    expect(await alert.textContent()).to.include('This request needs $1,000.00, but only $900.00 is left of the partner-borne budget it draws on.');
+    expect(await count(), 'nothing written').to.equal(before);
+
+    // One subaccount fewer fits: no warning.
+    await page.getByRole('checkbox', { name: /^cust2-a \(/ }).uncheck();
+    await warning.waitFor({ state: 'detached' });
+    expect(await summary.locator('.budget-left').textContent()).to.include('$900.00');
+    pa.expectNoConsoleErrors([/^POST \/v1\/issuance-requests 409$/]); // the budget refusal shown above
   });
 });
