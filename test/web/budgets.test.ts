@@ -14,8 +14,8 @@ import { fillIssuanceForm } from './support/portal-steps';
 /**
  * Budgets in the web app (R5, R36) on the real stack: the distributor's admin allocates part of
  * its partner-borne budget to its reseller and changes it, refusals say why with the figures, the
- * reseller reads its allocation and ledger, and the Issue page says what is left before sending.
- * The distributor's tests run in order, as one session.
+ * reseller reads its allocation and ledger, the Issue page says what is left before sending, and
+ * the BD grants vendor-borne budget. The distributor's tests run in order, as one session.
  */
 describe('web: budgets, allocations and what is left to issue (R5 R36), in Chromium', () => {
   const web = useBrowser(__filename);
@@ -33,7 +33,7 @@ describe('web: budgets, allocations and what is left to issue (R5 R36), in Chrom
   before(async () => {
     await ensureProducts();
     w = await buildWorld(harness.ds);
-    await givePasswords([w.A.pa, w.A.ra]);
+    await givePasswords([w.A.pa, w.A.ra, w.bd]);
     await clearSignInFailures();
     const granted = await as(w.admin.token).post(`/v1/partners/${w.A.partner}/budgets`, { kind: 'partner', currency: 'USD', amount: '100000', reason: 'Q plan' });
     expect(granted.status, JSON.stringify(granted.body)).to.equal(201);
@@ -204,5 +204,47 @@ describe('web: budgets, allocations and what is left to issue (R5 R36), in Chrom
     await warning.waitFor({ state: 'detached' });
     expect(await summary.locator('.budget-left').textContent()).to.include('$900.00');
     pa.expectNoConsoleErrors([/^POST \/v1\/issuance-requests 409$/]); // the budget refusal shown above
+  });
+
+  it('R36: the BD grants vendor-borne budget to one of its partners, for the current quarter or a period it gives', async () => {
+    const bd = await web.newPage();
+    const { page } = bd;
+    await signInThroughForm(page, w.bd.email, WEB_PASSWORD);
+    await nav(page, 'Budgets');
+    await page.getByRole('heading', { level: 1, name: 'Budgets' }).waitFor();
+    const partnerName = (await as(w.bd.token).get(`/v1/partners/${w.A.partner}`)).body.name as string;
+    const partner = page.getByLabel('Partner', { exact: true });
+    await partner.locator('option').filter({ hasText: partnerName }).waitFor({ state: 'attached' });
+    expect(await partner.locator('option').filter({ hasText: resellerName }).count(), 'resellers get no vendor-borne budget').to.equal(0);
+    await partner.selectOption({ label: partnerName });
+    const table = page.getByRole('table', { name: `Budgets of ${partnerName}, newest period first` });
+    await table.getByRole('row').filter({ hasText: 'Partner-borne' }).waitFor();
+    await expectEveryFieldLabelled(page);
+
+    await page.getByLabel('Amount to grant').fill('5,000');
+    await page.getByLabel('Reason', { exact: true }).fill('Q plan for the vendor fund');
+    await page.getByRole('button', { name: 'Grant vendor-borne budget' }).click();
+    await page.getByRole('status').filter({ hasText: `Granted $5,000.00 of vendor-borne budget to ${partnerName} for ${quarter()} (` }).waitFor();
+    const vendorRow = table.getByRole('row').filter({ hasText: 'Vendor-borne' }).filter({ hasText: quarter() });
+    await vendorRow.waitFor();
+    expect(await vendorRow.textContent()).to.include('$5,000.00');
+
+    await page.getByLabel('Amount to grant').fill('1200');
+    await page.getByLabel('Reason', { exact: true }).fill('a campaign of our own');
+    await page.getByLabel('First day (UTC)').fill('2030-02-01');
+    await page.getByLabel('Last day (UTC)').fill('2030-02-28');
+    await page.getByRole('button', { name: 'Grant vendor-borne budget' }).click();
+    await page.getByRole('status').filter({ hasText: 'for 1 Feb 2030 – 28 Feb 2030 (UTC)' }).waitFor();
+    await table.getByRole('row').filter({ hasText: '1 Feb 2030 – 28 Feb 2030 (UTC)' }).filter({ hasText: '$1,200.00' }).waitFor();
+    await web.screenshot(page, '5-bd-grant');
+
+    const vendor = (await as(w.bd.token).get(`/v1/partners/${w.A.partner}/budgets?kind=vendor`)).body.items as { id: string; amount: string; periodStart: string; periodEnd: string }[];
+    expect(vendor.map((b) => [b.amount, b.periodStart, b.periodEnd])).to.deep.equal([
+      ['120000', '2030-02-01T00:00:00.000Z', '2030-03-01T00:00:00.000Z'],
+      ['500000', thisQuarter().start.toISOString(), thisQuarter().end.toISOString()],
+    ]);
+    const ledger = (await as(w.bd.token).get(`/v1/budgets/${vendor[1]!.id}/ledger`)).body.items as { type: string; by: { email: string } | null; reason: string | null }[];
+    expect(ledger.map((e) => [e.type, e.by?.email, e.reason])).to.deep.equal([['grant', w.bd.email, 'Q plan for the vendor fund']]);
+    bd.expectNoConsoleErrors();
   });
 });
