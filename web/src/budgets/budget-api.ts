@@ -12,6 +12,7 @@ const keys = {
   list: (area: BudgetArea, partnerId: string) => [area, 'budgets', partnerId] as const,
   one: (area: BudgetArea, id: string) => [area, 'budget', id] as const,
   ledger: (area: BudgetArea, id: string) => [area, 'budget-ledger', id] as const,
+  allocation: (area: BudgetArea, from: string, resellerId: string) => [area, 'allocation', from, resellerId] as const,
 };
 
 const listBudgets = (partnerId: string, signal: AbortSignal, query?: { kind?: Budget['kind']; currency?: string; at?: string }) =>
@@ -39,10 +40,10 @@ export function useBudgetLedger(area: BudgetArea, id: string) {
  * Per reseller, its allocation out of the distributor's budget `from` (null: none yet). One read per
  * reseller shown: the API lists budgets per partner.
  */
-export function useAllocations(from: Budget, resellerIds: string[]) {
+export function useAllocations(area: BudgetArea, from: Budget, resellerIds: string[]) {
   return useQueries({
     queries: resellerIds.map((id) => ({
-      queryKey: ['portal', 'allocation', from.id, id] as const,
+      queryKey: keys.allocation(area, from.id, id),
       queryFn: ({ signal }: { signal: AbortSignal }) =>
         listBudgets(id, signal, { kind: 'partner', currency: from.currency, at: from.periodStart }).then((bs) => bs.find((b) => b.parentBudgetId === from.id) ?? null),
     })),

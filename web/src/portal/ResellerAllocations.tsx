@@ -26,7 +26,7 @@ export function ResellerAllocations({ from }: { from: Budget }) {
   const { scope } = useMe();
   const resellers = useResellers(scope.partnerId ?? '');
   const list = resellers.data?.items ?? [];
-  const allocations = useAllocations(from, list.map((r) => r.id));
+  const allocations = useAllocations('portal', from, list.map((r) => r.id));
   const [changing, setChanging] = useState<Partner | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const m = (minor: string) => <Money minor={minor} currency={from.currency} />;
