@@ -89,7 +89,7 @@ const CASES: Case[] = [
   { name: 'partner coupon report', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/coupon-report?month=${MONTH}`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
   { name: 'partner coupon deductions', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/coupon-deductions?from=${MONTH}&to=${MONTH}`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
   // Budgets (R5): the platform admin sets them; the partner reads its own.
-  { name: 'read budgets', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets`, own: row([200, 403, 200, 200, 200, 200, 404, 404, 404]) },
+  { name: 'read budgets', method: 'GET', path: (t, r) => `/v1/partners/${partnerOf(t, r)}/budgets`, own: row([200, 200, 200, 200, 200, 200, 404, 404, 404]) },
   // Offline codes (R31): the issuing partner generates (once, approved requests only) and lists a
   // batch; an account's owner and finance user activate. The reseller's own request names accounts: 409.
   { name: 'generate activation codes', method: 'POST', path: (t, r) => `/v1/issuance-requests/${r === 'ra' ? t.reqR : codesOf(t).offline}/activation-codes`, setup: addCodeFixtures, own: row([403, 403, 201, 201, 403, 409, 404, 404, 404]) },
