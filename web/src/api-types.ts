@@ -55,3 +55,13 @@ export type RefundTerms = NonNullable<Schemas['RefundTerms']>;
 export type RefundQuote = Schemas['RefundQuote'];
 export type Refund = Omit<Schemas['Refund'], 'terms'> & { terms: RefundTerms };
 export type Bill = Schemas['Bill'];
+
+/** GET /v1/partners/:id/budgets items, GET/PATCH /v1/budgets/:id (R36). */
+export type Budget = Schemas['Budget'];
+export type BudgetKind = Budget['kind'];
+/** GET /v1/budgets/:id/ledger items. */
+export type BudgetLedgerEntry = Schemas['BudgetLedgerEntry'];
+/** POST /v1/partners/:id/budgets: a grant, or a distributor's allocation to a reseller. */
+export type GrantBudgetBody = Schemas['GrantBudget'];
+/** PATCH /v1/budgets/:id. */
+export type SetBudgetAmountBody = Schemas['SetBudgetAmount'];

@@ -2,8 +2,10 @@ import { Navigate } from 'react-router';
 import type { AreaModule } from '../areas';
 import { QueuePage } from './QueuePage';
 import { DecisionsPage } from './DecisionsPage';
+import { BudgetsPage } from './BudgetsPage';
 
-// The BD's view (role bd): the approval queue of the partners assigned to them, and their decisions.
+// The BD's view (role bd): the approval queue of the partners assigned to them, their decisions,
+// and the vendor-borne budgets they grant those partners.
 export const bdArea: AreaModule = {
   area: 'bd',
   basePath: '/bd',
@@ -11,10 +13,12 @@ export const bdArea: AreaModule = {
   nav: [
     { to: '/bd/queue', label: 'Approval queue' },
     { to: '/bd/decisions', label: 'My decisions' },
+    { to: '/bd/budgets', label: 'Budgets' },
   ],
   routes: [
     { index: true, element: <Navigate to="queue" replace /> },
     { path: 'queue', element: <QueuePage /> },
     { path: 'decisions', element: <DecisionsPage /> },
+    { path: 'budgets', element: <BudgetsPage /> },
   ],
 };

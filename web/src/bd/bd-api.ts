@@ -11,6 +11,7 @@ export const bdKeys = {
   all: ['bd'] as const,
   queue: ['bd', 'queue'] as const,
   partners: ['bd', 'partners'] as const,
+  distributors: ['bd', 'partners', 'tier-1'] as const,
   detail: (id: string) => ['bd', 'detail', id] as const,
   items: (id: string) => ['bd', 'items', id] as const,
   decisions: (outcome: Outcome | undefined) => ['bd', 'decisions', outcome ?? 'all'] as const,
@@ -30,6 +31,16 @@ export function usePartnerNames() {
     queryKey: bdKeys.partners,
     queryFn: ({ signal }) => api.get<Page<Partner>>('/v1/partners', { limit: 200 }, signal),
     select: (page) => new Map(page.items.map((p) => [p.id, p.name])),
+    staleTime: 5 * 60_000,
+  });
+}
+
+/** The BD's tier-1 partners (R36: vendor-borne budget goes to them, never to a reseller). */
+export function useDistributors() {
+  return useQuery({
+    queryKey: bdKeys.distributors,
+    queryFn: ({ signal }) => api.get<Page<Partner>>('/v1/partners', { tier: 1, limit: 200 }, signal),
+    select: (page) => page.items,
     staleTime: 5 * 60_000,
   });
 }

@@ -22,7 +22,7 @@ export function CouponPage() {
   const products = useProducts();
   const names = useMemo(() => new Map((products.data ?? []).map((p) => [p.code, p.name])), [products.data]);
   const c = coupon.data;
-  const entries = ledger.data?.pages.flatMap((p) => p.items) ?? [];
+  const entries = ledger.data?.items ?? [];
 
   if (coupon.isPending) return <Page title="Coupon"><Loading label="Loading the coupon…" /></Page>;
   if (!c) {

@@ -1,10 +1,10 @@
 // The billing view's data: React Query hooks over the /v1 wallet, checkout, order, refund and
 // statement routes (src/coupons/, src/orders/, src/refunds/, src/billing/statements.ts). Keys start
 // with 'billing' so one invalidation refreshes the whole view after a payment or a refund.
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, seg } from '../api';
 import type {
-  Bill, CheckoutBody, Coupon, CouponStatus, LedgerPage, Order, Page, Product, Quote, Refund, RefundQuote,
+  Bill, CheckoutBody, Coupon, CouponStatus, LedgerEntry, Order, Page, Product, Quote, Refund, RefundQuote,
 } from '../api-types';
 import { usePagedList } from '../paged-list';
 import type { Statement } from './statement-types';
@@ -61,12 +61,7 @@ export function useCoupon(id: string) {
 
 /** Deduction details (R25), oldest first, paged by the last entry's id. */
 export function useLedger(id: string) {
-  return useInfiniteQuery({
-    queryKey: billingKeys.ledger(id),
-    queryFn: ({ pageParam, signal }) => api.get<LedgerPage>(`/v1/coupons/${seg(id)}/ledger`, { limit: 50, after: pageParam }, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.next ?? undefined,
-  });
+  return usePagedList<LedgerEntry>(billingKeys.ledger(id), `/v1/coupons/${seg(id)}/ledger`, { limit: 50 }, { paging: 'after' });
 }
 
 export function useProducts() {

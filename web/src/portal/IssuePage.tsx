@@ -13,6 +13,8 @@ import { formatMoney } from '../money';
 import { useAccounts, useSubmitRequest, useTemplates } from './portal-api';
 import { COST_BEARER, totalFaceValue, validityText } from './labels';
 import type { Account } from '../api-types';
+import { budgetRefusalText, passes } from '../budgets/budget-text';
+import { BudgetWarning, IssueBudgetNote, useIssueBudget } from './IssueBudget';
 
 /**
  * Issue a template to chosen subaccounts (R5-R9): pick a template, search and tick accounts (the
@@ -38,6 +40,7 @@ export function IssuePage() {
 
   const templateList = templates.data?.items ?? [];
   const template = templateList.find((t) => t.id === templateId);
+  const budget = useIssueBudget(template);
   const visible: Account[] = accounts.data?.items ?? [];
   // A deactivated account cannot receive a coupon (the API refuses the whole request): its box is
   // disabled and "select all" leaves it out. One ticked while still active (and shown deactivated
@@ -99,6 +102,7 @@ export function IssuePage() {
   const total = template ? totalFaceValue(template.faceValue, selected.size) : null;
   const refusal = submit.error instanceof ApiError ? submit.error : null;
   const refused = refusal?.idsNamed('accountIds') ?? [];
+  const budgetFigures = refusal && template ? budgetRefusalText(refusal, template.currency) : null;
   const removeRefused = () => {
     setSelected((prev) => {
       const next = new Map(prev);
@@ -220,11 +224,13 @@ export function IssuePage() {
             </p>
           ) : null}
           {template?.costBearer === 'vendor' ? <p className="hint">Vendor-borne: the request waits for your BD's approval before anything is issued.</p> : null}
+          {template ? <IssueBudgetNote template={template} budget={budget} total={selected.size > 0 ? total : null} /> : null}
         </div>
 
         <div ref={errorRef} className="issue-refusal" tabIndex={-1}>
           {submit.error ? (
             <ErrorMessage error={submit.error} title="The request was refused">
+              {budgetFigures ? <p className="refusal-figures">{budgetFigures}</p> : null}
               {refusal && refused.length > 0 ? (
                 <>
                   <p>The subaccounts concerned:</p>
@@ -262,6 +268,7 @@ export function IssuePage() {
             value ({selected.size} × <Money minor={template.faceValue} currency={template.currency} />).
           </p>
           <p className="hint">To: {namesText([...selected.values()])}.</p>
+          {budget && passes(total, budget.available) ? <BudgetWarning budget={budget} total={total} /> : null}
           <p>
             {template.costBearer === 'vendor'
               ? 'Vendor-borne: the request goes to your BD for approval; nothing is issued before they approve.'

@@ -9,6 +9,8 @@ import { NewTemplatePage } from './NewTemplatePage';
 import { IssuePage } from './IssuePage';
 import { RequestsPage } from './RequestsPage';
 import { RequestDetailPage } from './RequestDetailPage';
+import { BudgetsPage } from './BudgetsPage';
+import { BudgetPage } from './BudgetPage';
 import { Loading } from '../components/Loading';
 
 // The usage page carries the chart library (recharts): loaded only when the page is opened.
@@ -26,6 +28,7 @@ function PortalHome() {
         <li><Link to="/portal/requests">Requests</Link>: status and progress</li>
         <li><Link to="/portal/templates">Templates</Link>, or <Link to="/portal/templates/new">create one</Link></li>
         <li><Link to="/portal/accounts">Subaccounts</Link></li>
+        <li><Link to="/portal/budgets">Budgets</Link>: what is left to issue{scope.partnerTier === 1 ? ', allocations to your resellers' : ''}</li>
         <li><Link to="/portal/usage">Usage</Link>: coupon deductions per month, CSV reports</li>
       </ul>
     </Page>
@@ -41,6 +44,7 @@ export const portalArea: AreaModule = {
     { to: '/portal/requests', label: 'Requests' },
     { to: '/portal/templates', label: 'Templates' },
     { to: '/portal/accounts', label: 'Subaccounts' },
+    { to: '/portal/budgets', label: 'Budgets' },
     { to: '/portal/usage', label: 'Usage' },
   ],
   routes: [
@@ -51,6 +55,8 @@ export const portalArea: AreaModule = {
     { path: 'templates', element: <TemplatesPage /> },
     { path: 'templates/new', element: <NewTemplatePage /> },
     { path: 'accounts', element: <AccountsPage /> },
+    { path: 'budgets', element: <BudgetsPage /> },
+    { path: 'budgets/:budgetId', element: <BudgetPage /> },
     { path: 'usage', element: <Suspense fallback={<Loading label="Loading the usage page…" />}><UsagePage /></Suspense> },
   ],
 };

@@ -3,7 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, seg } from '../api';
 import type {
-  Account, AuditEvent, Deductions, IssuanceItem, IssuanceRequest, Page, Product, RequestStatus, Template,
+  Account, AuditEvent, Deductions, IssuanceItem, IssuanceRequest, Page, Partner, Product, RequestStatus, Template,
 } from '../api-types';
 import { usePagedList } from '../paged-list';
 
@@ -17,6 +17,7 @@ export const portalKeys = {
   items: (id: string) => ['portal', 'items', id] as const,
   history: (id: string) => ['portal', 'history', id] as const,
   deductions: (partnerId: string, from: string, to: string, accountId: string) => ['portal', 'deductions', partnerId, from, to, accountId] as const,
+  resellers: (partnerId: string) => ['portal', 'resellers', partnerId] as const,
 };
 
 export const ACCOUNTS_PAGE = 25;
@@ -25,6 +26,11 @@ export const ACCOUNTS_PAGE = 25;
 export function useAccounts(q: string, kind: '' | 'customer' | 'reseller', limit = ACCOUNTS_PAGE) {
   const query = { q: q.trim() || undefined, kind: kind || undefined, limit };
   return usePagedList<Account>([...portalKeys.accounts(q, kind), limit], '/v1/accounts', query, { keepPrevious: true });
+}
+
+/** A distributor's tier-2 resellers; more pages on demand. */
+export function useResellers(partnerId: string) {
+  return usePagedList<Partner>(portalKeys.resellers(partnerId), '/v1/partners', { parentId: partnerId, limit: 50 });
 }
 
 export function useTemplates(status: '' | 'active' | 'archived') {
