@@ -21,7 +21,10 @@ const ItemJson = z
     status: z.enum(['pending', 'issued', 'failed']),
     failureReason: z.string().nullable(),
     coupon: z
-      .object({ id: Id, status: z.string(), faceValue: z.string(), used: z.string(), balance: z.string() })
+      .object({
+        id: Id, status: z.string(), faceValue: z.string(), used: z.string(), balance: z.string(),
+        revokedAt: z.string().nullable(), revokedReason: z.string().nullable().describe('Why it was voided (R35)'),
+      })
       .nullable(),
   })
   .openapi('IssuanceItem');
