@@ -32,7 +32,7 @@ describe('R25 R26 coupon money has exactly one writer', () => {
       .sort();
     expect(users).to.deep.equal(
       [
-        'billing/billing-cycle.job.ts', 'compensation/grant-coupon.ts', 'coupons/expire-sweep.job.ts', 'coupons/return-to-coupon.ts',
+        'billing/billing-cycle.job.ts', 'compensation/grant-coupon.ts', 'coupons/expire-sweep.job.ts', 'coupons/return-to-coupon.ts', 'coupons/void-coupons.ts',
         'issuance/activate-code.ts', 'issuance/issue-chunk.sql.ts', 'orders/pay.ts', 'vouchers/vouchers.ts',
       ].map((f) => path.join(...f.split('/'))),
     );
