@@ -35,7 +35,7 @@ export async function voidRequest(ctx: Ctx, id: string, reason: string): Promise
       [r.tenantId, r.id],
     );
     if (done.voided > 0) {
-      await recordAudit(em, ctx.actor, [{ tenantId: r.tenantId, objectType: 'issuance_request', objectId: r.id, action: 'coupons_voided', reason: `${done.voided} coupons voided: ${reason}` }]);
+      await recordAudit(em, ctx.actor, [{ tenantId: r.tenantId, objectType: 'issuance_request', objectId: r.id, action: 'coupons_voided', reason: `${done.voided} ${done.voided === 1 ? 'coupon' : 'coupons'} voided: ${reason}` }]);
     }
     return { ...done, alreadyRevoked: after.revoked - done.voided, notOpen: after.closed };
   });

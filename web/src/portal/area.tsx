@@ -9,6 +9,7 @@ import { NewTemplatePage } from './NewTemplatePage';
 import { IssuePage } from './IssuePage';
 import { RequestsPage } from './RequestsPage';
 import { RequestDetailPage } from './RequestDetailPage';
+import { PortalCouponPage } from './CouponPage';
 import { Loading } from '../components/Loading';
 
 // The usage page carries the chart library (recharts): loaded only when the page is opened.
@@ -48,6 +49,7 @@ export const portalArea: AreaModule = {
     { path: 'issue', element: <IssuePage /> },
     { path: 'requests', element: <RequestsPage /> },
     { path: 'requests/:id', element: <RequestDetailPage /> },
+    { path: 'coupons/:id', element: <PortalCouponPage /> },
     { path: 'templates', element: <TemplatesPage /> },
     { path: 'templates/new', element: <NewTemplatePage /> },
     { path: 'accounts', element: <AccountsPage /> },
