@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { harness } from '../support/harness';
 import { call } from '../support/http';
@@ -9,13 +10,15 @@ import { addCodeFixtures, codesOf } from '../support/codes-world';
 import { addVoucherFixtures, vouchersOf } from '../support/vouchers-world';
 import { couponChange, ledgerRows } from '../../src/coupons/ledger.sql';
 import { EXPIRE_SQL } from '../../src/coupons/expire-sweep.job';
+import { createApp } from '../../src/app';
+import { ownDatabase } from '../support/own-database';
 
 const DAY = 86_400_000;
 const REASON = 'issued to the wrong customer';
 
 /** A money move done the way the paths do it (tests only): balance and ledger row in one statement. */
-async function moveMoney(couponId: string, type: 'deduct' | 'expire', amount: number, status: string): Promise<void> {
-  await harness.ds.query(
+async function moveMoney(couponId: string, type: 'deduct' | 'expire', amount: number, status: string, ds = harness.ds): Promise<void> {
+  await ds.query(
     `WITH c AS (${couponChange({ balance: 'c.balance - $2', status: `'${status}'`, where: 'c.id = $1', returning: 'c.tenant_id, c.id, c.account_id, c.balance' })})
      ${ledgerRows({ type, from: 'c', tenant: 'tenant_id', coupon: 'id', account: 'account_id', amount: '-$2::bigint', after: 'balance' })}`,
     [couponId, amount],
@@ -203,44 +206,60 @@ describe('R35 void: one coupon, a list, every open coupon of a request', () => {
   });
 
   it('R35 R11 R25 R26: every open coupon of a 10,000-coupon request is voided in one call; used and expired ones stay; a second call changes nothing', async () => {
-    const accounts = await bulkAccounts(w.A.partner, w.A.partner, 10_000);
-    const request = await issuedRequest(w.A.couponD, accounts);
-    const coupons: { id: string }[] = await harness.ds.query(`SELECT id FROM coupons WHERE request_id = $1 ORDER BY id`, [request]);
-    expect(coupons).to.have.length(10_000);
-    const [partly, used, expired] = coupons.map((c) => c.id);
-    await moveMoney(partly, 'deduct', 1000, 'unused');
-    await moveMoney(used, 'deduct', 5000, 'used');
-    await moveMoney(expired, 'expire', 5000, 'expired');
+    // A database and a server of the test's own: its 50,000 fixture rows stay out of the shared
+    // database, whose whole-database fingerprints (the fuzz, bad input) they would slow down.
+    const own = await ownDatabase();
+    const server = createApp({ ds: own.ds, redis: harness.redis }).listen(0, '127.0.0.1');
+    try {
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const ow = await buildWorld(own.ds);
+      const accounts = await bulkAccounts(ow.A.partner, ow.A.partner, 10_000, own.ds);
+      const request = await issuedRequest(ow.A.couponD, accounts, 5000, own.ds);
+      const coupons: { id: string }[] = await own.ds.query(`SELECT id FROM coupons WHERE request_id = $1 ORDER BY id`, [request]);
+      expect(coupons).to.have.length(10_000);
+      const [partly, used, expired] = coupons.map((c) => c.id);
+      await moveMoney(partly, 'deduct', 1000, 'unused', own.ds);
+      await moveMoney(used, 'deduct', 5000, 'used', own.ds);
+      await moveMoney(expired, 'expire', 5000, 'expired', own.ds);
+      const voidAll = (by: Person) => call('POST', `/v1/issuance-requests/${request}/void`, { token: by.token, body: { reason: REASON }, baseUrl });
 
-    const res = await voidRequest(request, w.A.po);
-    expect(res.status, JSON.stringify(res.body)).to.equal(200);
-    // 9,997 untouched coupons (5000 each) and the one partly used (4000 left).
-    expect(res.body).to.deep.equal({ voided: 9998, alreadyRevoked: 0, notOpen: 2, writtenOff: [{ currency: 'USD', amount: String(9997 * 5000 + 4000) }] });
-    const [facts] = await harness.ds.query(
-      `SELECT count(*) FILTER (WHERE c.status = 'revoked' AND c.balance = 0 AND c.revoked_reason = $2)::int AS revoked,
-              (SELECT count(*)::int FROM coupon_ledger l JOIN coupons x ON x.tenant_id = l.tenant_id AND x.id = l.coupon_id
-                WHERE x.request_id = $1 AND l.type = 'revoke') AS revoke_rows,
-              (SELECT sum(l.amount)::text FROM coupon_ledger l JOIN coupons x ON x.tenant_id = l.tenant_id AND x.id = l.coupon_id
-                WHERE x.request_id = $1 AND l.type = 'revoke') AS revoked_amount,
-              (SELECT count(*)::int FROM audit_events e JOIN coupons x ON x.id = e.object_id
-                WHERE x.request_id = $1 AND e.action = 'voided' AND e.reason = $2 AND e.actor_user_id = $3) AS audit_rows
-         FROM coupons c WHERE c.request_id = $1`,
-      [request, REASON, w.A.po.id],
-    );
-    expect(facts).to.deep.equal({ revoked: 9998, revoke_rows: 9998, revoked_amount: String(-(9997 * 5000 + 4000)), audit_rows: 9998 });
-    expect(await ledgerMismatches(coupons.map((c) => c.id))).to.deep.equal([]);
-    expect((await row(used)).status).to.equal('used');
-    expect((await row(expired)).status).to.equal('expired');
-    const requestAudit = await harness.ds.query(`SELECT action, reason FROM audit_events WHERE object_type = 'issuance_request' AND object_id = $1`, [request]);
-    expect(requestAudit).to.deep.equal([{ action: 'coupons_voided', reason: `9998 coupons voided: ${REASON}` }]);
+      const res = await voidAll(ow.A.po);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      // 9,997 untouched coupons (5000 each) and the one partly used (4000 left).
+      expect(res.body).to.deep.equal({ voided: 9998, alreadyRevoked: 0, notOpen: 2, writtenOff: [{ currency: 'USD', amount: String(9997 * 5000 + 4000) }] });
+      const [facts] = await own.ds.query(
+        `SELECT count(*) FILTER (WHERE c.status = 'revoked' AND c.balance = 0 AND c.revoked_reason = $2)::int AS revoked,
+                (SELECT count(*)::int FROM coupon_ledger l JOIN coupons x ON x.tenant_id = l.tenant_id AND x.id = l.coupon_id
+                  WHERE x.request_id = $1 AND l.type = 'revoke') AS revoke_rows,
+                (SELECT sum(l.amount)::text FROM coupon_ledger l JOIN coupons x ON x.tenant_id = l.tenant_id AND x.id = l.coupon_id
+                  WHERE x.request_id = $1 AND l.type = 'revoke') AS revoked_amount,
+                (SELECT count(*)::int FROM audit_events e JOIN coupons x ON x.id = e.object_id
+                  WHERE x.request_id = $1 AND e.action = 'voided' AND e.reason = $2 AND e.actor_user_id = $3) AS audit_rows
+           FROM coupons c WHERE c.request_id = $1`,
+        [request, REASON, ow.A.po.id],
+      );
+      expect(facts).to.deep.equal({ revoked: 9998, revoke_rows: 9998, revoked_amount: String(-(9997 * 5000 + 4000)), audit_rows: 9998 });
+      expect(await ledgerMismatches(coupons.map((c) => c.id), own.ds)).to.deep.equal([]);
+      const statuses = await own.ds.query(`SELECT id, status FROM coupons WHERE id = ANY($1::uuid[]) ORDER BY status`, [[used, expired]]);
+      expect(statuses).to.deep.equal([{ id: expired, status: 'expired' }, { id: used, status: 'used' }]);
+      const requestAudit = await own.ds.query(`SELECT action, reason FROM audit_events WHERE object_type = 'issuance_request' AND object_id = $1`, [request]);
+      expect(requestAudit).to.deep.equal([{ action: 'coupons_voided', reason: `9998 coupons voided: ${REASON}` }]);
 
-    const again = await voidRequest(request);
-    expect(again.body).to.deep.equal({ voided: 0, alreadyRevoked: 9998, notOpen: 2, writtenOff: [] });
-    const [{ n }] = await harness.ds.query(
-      `SELECT count(*)::int AS n FROM coupon_ledger l JOIN coupons x ON x.tenant_id = l.tenant_id AND x.id = l.coupon_id WHERE x.request_id = $1`,
-      [request],
-    );
-    expect(n, 'ledger rows: 10,000 issue, 2 deduct, 1 expire, 9,998 revoke').to.equal(10_000 + 3 + 9998);
+      const again = await voidAll(ow.A.pa);
+      expect(again.body).to.deep.equal({ voided: 0, alreadyRevoked: 9998, notOpen: 2, writtenOff: [] });
+      const [{ n }] = await own.ds.query(
+        `SELECT count(*)::int AS n FROM coupon_ledger l JOIN coupons x ON x.tenant_id = l.tenant_id AND x.id = l.coupon_id WHERE x.request_id = $1`,
+        [request],
+      );
+      expect(n, 'ledger rows: 10,000 issue, 2 deduct, 1 expire, 9,998 revoke').to.equal(10_000 + 3 + 9998);
+    } finally {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await own.drop();
+    }
   });
 
   it('R35 R21 R26: a payment and a void racing on one coupon, 50 rounds: paid then revoked (the revoke row takes what was left) or revoked first (the payment refused, or paid without it); balance = ledger, never negative', async () => {
