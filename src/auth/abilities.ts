@@ -9,7 +9,7 @@ import { ACCOUNT_ROLES, PARTNER_ROLES, VENDOR_ROLES, type Role } from '../tenanc
  */
 export type Action =
   | 'manage' | 'create' | 'read' | 'update' | 'deactivate' | 'revoke' | 'archive' | 'cancel' | 'decide' | 'settle' | 'refund' | 'reclaim' | 'activate'
-  | 'grant' | 'close';
+  | 'grant' | 'close' | 'void';
 export type Subject =
   | 'Partner' | 'Account' | 'User' | 'ApiToken' | 'QueueDashboard' | 'Product' | 'Budget'
   | 'Template' | 'IssuanceRequest' | 'Coupon' | 'CouponGrant' | 'ActivationCode' | 'Order' | 'Bill' | 'BillingRun' | 'Usage' | 'Reconciliation'
@@ -150,6 +150,17 @@ function issuer(a: Actor, can: Builder['can']): void {
   can(['create', 'read', 'update', 'reclaim'], 'Voucher', own);
   can(['create', 'read'], 'CompensationClaim', own); // R33: a partner claims for its accounts
   can('create', 'ActivationCode', own); // R31: generates the codes of an approved offline request
+  can('void', 'Coupon', own); // R35: takes back coupons the partner issued (limits: voidLimits)
+}
+
+/**
+ * R35: a void takes back what a partner issued from its templates. A voucher's balance goes back
+ * to its quota pool by a reclaim instead (R32), and a compensation coupon is the vendor's grant
+ * (R33), not the partner's to take back.
+ */
+function voidLimits({ cannot }: Builder): void {
+  cannot('void', 'Coupon', { origin: 'voucher' }).because('a voucher is not voided: reclaim it into its pool');
+  cannot('void', 'Coupon', { origin: 'compensation' }).because("a compensation coupon is the vendor's grant: its partner cannot void it");
 }
 
 /**
@@ -188,6 +199,7 @@ export function defineAbilityFor(actor: Actor): AppAbility {
   everyone(actor, builder);
   byRole[actor.role](actor, builder);
   tierRestrictions(actor, builder);
+  voidLimits(builder);
   // Vendor roles never belong to a tenant; a partner or account can never create one.
   builder.cannot('create', 'User', { role: { $in: [...VENDOR_ROLES] }, partnerId: { $ne: null } });
   return builder.build();

@@ -29,6 +29,8 @@ export const CouponJson = z
     }),
     rules: z.record(z.string(), z.unknown()).describe('The template\'s rules as they were at issuance (R8)'),
     issuedAt: z.string(),
+    revokedAt: z.string().nullable().describe('When it was revoked (voided, or a voucher reclaimed), while `revoked` (R35)'),
+    revokedReason: z.string().nullable().describe('Why it was revoked: the void\'s reason, shown to the account too (R35)'),
   })
   .openapi('Coupon');
 
@@ -59,6 +61,8 @@ export function couponJson(c: Coupon): z.infer<typeof CouponJson> {
     },
     rules: c.rules,
     issuedAt: c.issuedAt.toISOString(),
+    revokedAt: c.revokedAt?.toISOString() ?? null,
+    revokedReason: c.revokedReason,
   };
 }
 

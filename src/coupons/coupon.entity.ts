@@ -33,4 +33,7 @@ export class Coupon {
   @Column({ type: 'boolean', name: 'allow_promotional' }) allowPromotional!: boolean;
   @Column({ type: 'jsonb' }) rules!: Record<string, unknown>;
   @Column({ type: 'timestamptz', name: 'issued_at' }) issuedAt!: Date;
+  /** R35: when and why it was revoked (a void, or a voucher reclaimed into its pool); set exactly while `revoked`. */
+  @Column({ type: 'timestamptz', name: 'revoked_at', nullable: true }) revokedAt!: Date | null;
+  @Column({ type: 'text', name: 'revoked_reason', nullable: true }) revokedReason!: string | null;
 }

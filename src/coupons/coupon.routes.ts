@@ -8,6 +8,8 @@ import { Coupon } from './coupon.entity';
 import { CouponJson } from './coupon-json';
 import { couponLedger, getCoupon, ledgerCsv, listCoupons } from './wallet';
 import { CouponPage, LedgerPage, LedgerQuery, WalletQuery } from './wallet.schema';
+import { voidCoupon, voidCoupons } from './void-coupons';
+import { VoidBody, VoidListBody, VoidSummary } from './void.schema';
 
 export function couponRoutes(r: Router, ds: DataSource): void {
   route(r, ds, {
@@ -32,5 +34,15 @@ export function couponRoutes(r: Router, ds: DataSource): void {
   route(r, ds, {
     method: 'get', path: '/v1/coupons/:id/history', tags: ['Coupons'], summary: 'Audit history of a coupon (R11)', errors: [404],
     params: IdParams, response: HistoryJson, handler: (ctx, { params }) => history(ctx, Coupon, 'Coupon', params.id),
+  });
+  route(r, ds, {
+    method: 'post', path: '/v1/coupons/:id/void', tags: ['Coupons'], errors: [403, 404, 409],
+    summary: 'Void a coupon your partner issued, with a reason: what it has left leaves with a revoke ledger row; already revoked answers it unchanged (R35)',
+    params: IdParams, body: VoidBody, response: CouponJson, handler: (ctx, { params, body }) => voidCoupon(ctx, params.id, body.reason),
+  });
+  route(r, ds, {
+    method: 'post', path: '/v1/coupons/void', tags: ['Coupons'], errors: [403, 409, 422],
+    summary: 'Void a list of 1-1,000 coupons your partner issued, all or nothing: any id not yours or unknown refuses the list (R35)',
+    body: VoidListBody, response: VoidSummary, handler: (ctx, { body }) => voidCoupons(ctx, body.couponIds, body.reason),
   });
 }

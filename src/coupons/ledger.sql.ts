@@ -15,7 +15,8 @@
  * - credit: `issue` (a new coupon, a voucher, a grant, an activation) and `return` (a refund gives
  *   back, R27);
  * - write-off: `expire`, `revoke`, `reclaim`: what is left leaves the coupon (the sweep, a refund to
- *   a coupon whose window has closed, a voucher reclaimed into its pool, R14, R32).
+ *   a coupon whose window has closed, a voucher reclaimed into its pool, a void, R14, R32, R35); a
+ *   coupon that becomes `revoked` also records when and why (`revokedColumns`).
  */
 
 export type LedgerType = 'issue' | 'deduct' | 'return' | 'reclaim' | 'expire' | 'revoke';
@@ -72,6 +73,13 @@ export function couponChange(u: CouponChange): string {
    WHERE ${u.where}
   RETURNING ${u.returning}`;
 }
+
+/**
+ * R35: the columns a coupon becoming `revoked` sets with its status (`also` of a couponChange):
+ * when (the transaction's time, as its audit row's) and why, an expression (a `$n`). A CHECK keeps
+ * them set exactly while the coupon is revoked.
+ */
+export const revokedColumns = (reason: string) => `revoked_at = now(), revoked_reason = ${reason}`;
 
 /**
  * R14, R21: the status after a debit to `after`: spent (0), or a one-time coupon that paid, is

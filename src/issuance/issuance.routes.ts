@@ -10,6 +10,8 @@ import { approveRequest, cancelRequest, rejectRequest } from './decide-request';
 import { approvalQueue, getRequest, listItems, listRequests, queueDetail } from './request-views';
 import { IssuanceRequest } from './issuance-request.entity';
 import { listMyDecisions } from './decision-history';
+import { voidRequest } from './void-request';
+import { VoidBody, VoidSummary } from '../coupons/void.schema';
 import { DecisionsQuery, ItemsQuery, ListRequestsQuery, QueueQuery, RejectBody, RequestJson, RequestPage, SubmitRequestBody } from './issuance.schema';
 
 const tags = ['Issuance'];
@@ -21,7 +23,10 @@ const ItemJson = z
     status: z.enum(['pending', 'issued', 'failed']),
     failureReason: z.string().nullable(),
     coupon: z
-      .object({ id: Id, status: z.string(), faceValue: z.string(), used: z.string(), balance: z.string() })
+      .object({
+        id: Id, status: z.string(), faceValue: z.string(), used: z.string(), balance: z.string(),
+        revokedAt: z.string().nullable(), revokedReason: z.string().nullable().describe('Why it was voided (R35)'),
+      })
       .nullable(),
   })
   .openapi('IssuanceItem');
@@ -60,6 +65,11 @@ export function issuanceRoutes(r: Router, ds: DataSource): void {
     method: 'post', path: '/v1/issuance-requests/:id/reject', tags, errors: [403, 404, 409],
     summary: 'Reject a pending vendor-borne request with a reason (its BD)', params: IdParams, body: RejectBody, response: RequestJson,
     handler: (ctx, { params, body }) => rejectRequest(ctx, params.id, body.reason),
+  });
+  route(r, ds, {
+    method: 'post', path: '/v1/issuance-requests/:id/void', tags, errors: [403, 404, 409],
+    summary: 'Void every open coupon of an issued request, with a reason; used and expired ones stay as they are (R35)',
+    params: IdParams, body: VoidBody, response: VoidSummary, handler: (ctx, { params, body }) => voidRequest(ctx, params.id, body.reason),
   });
   route(r, ds, {
     method: 'get', path: '/v1/issuance-requests/:id/history', tags, summary: 'Audit history of a request (R11)', errors: [404],

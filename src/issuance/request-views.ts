@@ -4,7 +4,6 @@ import type { Ctx } from '../auth/context';
 import { findReadable, listQuery } from '../auth/scope';
 import { paginate, whereEquals } from '../db/pagination';
 import { AppError } from '../shared/errors';
-import { toBigInt } from '../shared/money';
 import { CouponTemplate } from '../templates/template.entity';
 import { templateJson } from '../templates/template-json';
 import { IssuanceRequest } from './issuance-request.entity';
@@ -31,9 +30,15 @@ interface ItemRow {
   coupon_status: string | null;
   face_value: string | null;
   balance: string | null;
+  revoked_at: Date | null;
+  revoked_reason: string | null;
+  used: string | null;
 }
 
-/** R12: per subaccount, the coupon, its status, amount used and balance left; or why it failed. */
+/**
+ * R12: per subaccount, the coupon, its status, amount used and balance left; or why it failed.
+ * A voided coupon (R35) shows when and why; its used part stays used, what it had left is gone.
+ */
 export async function listItems(ctx: Ctx, id: string, q: z.output<typeof ItemsQuery>) {
   const r = await findReadable(ctx, ctx.ds.manager, IssuanceRequest, 'IssuanceRequest', id);
   let after: string | null = null;
@@ -42,17 +47,26 @@ export async function listItems(ctx: Ctx, id: string, q: z.output<typeof ItemsQu
     if (!/^[0-9a-f-]{36}$/.test(after)) throw new AppError('validation_failed', 'invalid cursor', [{ field: 'query.cursor', code: 'invalid_cursor', message: 'not a cursor this API issued' }]);
   }
   const rows: ItemRow[] = await ctx.ds.query(
-    `SELECT * FROM (
-       SELECT i.account_id, a.name AS account_name,
-              CASE WHEN c.id IS NOT NULL THEN 'issued' WHEN f.reason IS NOT NULL THEN 'failed' ELSE 'pending' END AS status,
-              f.reason AS failure_reason, c.id AS coupon_id, c.status AS coupon_status, c.face_value::text, c.balance::text
-         FROM issuance_items i
-         JOIN accounts a ON a.tenant_id = i.tenant_id AND a.id = i.account_id
-         LEFT JOIN coupons c ON c.tenant_id = i.tenant_id AND c.request_id = i.request_id AND c.account_id = i.account_id
-         LEFT JOIN issuance_failures f ON f.tenant_id = i.tenant_id AND f.request_id = i.request_id AND f.account_id = i.account_id
-        WHERE i.tenant_id = $1 AND i.request_id = $2 AND ($4::uuid IS NULL OR i.account_id > $4)) x
-      WHERE ($3::text IS NULL OR x.status = $3)
-      ORDER BY x.account_id LIMIT $5`,
+    `SELECT x.*, u.used::text FROM (
+       SELECT * FROM (
+         SELECT i.account_id, a.name AS account_name,
+                CASE WHEN c.id IS NOT NULL THEN 'issued' WHEN f.reason IS NOT NULL THEN 'failed' ELSE 'pending' END AS status,
+                f.reason AS failure_reason, c.id AS coupon_id, c.status AS coupon_status, c.face_value::text, c.balance::text,
+                c.revoked_at, c.revoked_reason
+           FROM issuance_items i
+           JOIN accounts a ON a.tenant_id = i.tenant_id AND a.id = i.account_id
+           LEFT JOIN coupons c ON c.tenant_id = i.tenant_id AND c.request_id = i.request_id AND c.account_id = i.account_id
+           LEFT JOIN issuance_failures f ON f.tenant_id = i.tenant_id AND f.request_id = i.request_id AND f.account_id = i.account_id
+          WHERE i.tenant_id = $1 AND i.request_id = $2 AND ($4::uuid IS NULL OR i.account_id > $4)) y
+        WHERE ($3::text IS NULL OR y.status = $3)
+        ORDER BY y.account_id LIMIT $5) x
+     -- Used = what payments took, net of refunds, for the page's coupons only: a write-off (expiry,
+     -- a void) is not use, so the used part of a revoked coupon stays used (R35).
+     LEFT JOIN LATERAL (
+       SELECT coalesce(-sum(l.amount), 0) AS used FROM coupon_ledger l
+        WHERE l.tenant_id = $1 AND l.coupon_id = x.coupon_id AND l.type IN ('deduct', 'return')
+     ) u ON x.coupon_id IS NOT NULL
+     ORDER BY x.account_id`,
     [r.tenantId, r.id, q.status ?? null, after, q.limit + 1],
   );
   const items = rows.slice(0, q.limit).map((i) => ({
@@ -65,8 +79,10 @@ export async function listItems(ctx: Ctx, id: string, q: z.output<typeof ItemsQu
           id: i.coupon_id,
           status: i.coupon_status!,
           faceValue: i.face_value!,
-          used: (toBigInt(i.face_value!) - toBigInt(i.balance!)).toString(),
+          used: i.used!,
           balance: i.balance!,
+          revokedAt: i.revoked_at?.toISOString() ?? null,
+          revokedReason: i.revoked_reason,
         }
       : null,
   }));

@@ -41,6 +41,8 @@ export const ERROR_CODES = {
   budget_period_overlaps: [409, 'The partner has a budget of this kind and currency for an overlapping period (R36).'],
   quota_exhausted: [409, 'The voucher pool has less left than this face value (R32).'],
   nothing_to_reclaim: [409, 'The voucher has nothing left to reclaim (R32).'],
+  coupon_not_voidable: [409, 'Only an unused or pending_activation coupon can be voided; a used or expired one stays as it is; details give the statuses (R35).'],
+  request_not_issued: [409, "The request's coupons are not all issued yet: void them once it is issued, or cancel it before its decision (R35)."],
   coupon_not_applicable: [409, 'The coupon named does not apply to this order; details give why (R15-R21).'],
   idempotency_key_reused: [409, 'This Idempotency-Key was used with another request.'],
   not_refundable: [409, 'The order cannot be refunded; the message says why (R27-R30).'],

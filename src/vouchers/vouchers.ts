@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/record-audit';
 import { Account } from '../tenancy/accounts/account.entity';
 import { Coupon } from '../coupons/coupon.entity';
 import { couponJson } from '../coupons/coupon-json';
-import { couponChange, ledgerRows } from '../coupons/ledger.sql';
+import { couponChange, ledgerRows, revokedColumns } from '../coupons/ledger.sql';
 import { VoucherPool } from './voucher-pool.entity';
 import type { MakeVoucherBody } from './voucher.schema';
 
@@ -127,9 +127,10 @@ export async function reclaimVoucher(ctx: Ctx, id: string) {
       throw new AppError('nothing_to_reclaim', 'the voucher has nothing left to reclaim', { status: voucher.status, balance: voucher.balance.toString() });
     }
     const amount = voucher.balance.toString();
+    const reason = `${amount} back to pool ${voucher.poolId}`;
     await em.query(
       `WITH c AS (
-         ${couponChange({ balance: '0', status: "'revoked'", where: 'c.tenant_id = $1 AND c.id = $2 AND c.balance = $3', returning: 'c.tenant_id, c.id' })}
+         ${couponChange({ balance: '0', status: "'revoked'", also: revokedColumns('$6'), where: 'c.tenant_id = $1 AND c.id = $2 AND c.balance = $3', returning: 'c.tenant_id, c.id' })}
        ), l AS (
          ${ledgerRows({ type: 'reclaim', from: 'c', tenant: 'tenant_id', coupon: 'id', account: 'NULL', amount: '-$3::bigint', after: '0' })}
        ), p AS (
@@ -137,9 +138,9 @@ export async function reclaimVoucher(ctx: Ctx, id: string) {
        )
        INSERT INTO voucher_pool_ledger (tenant_id, pool_id, type, amount, balance_after, coupon_id, actor_user_id)
        SELECT $1, $4, 'reclaim', $3, p.balance, $2, $5 FROM p`,
-      [voucher.tenantId, voucher.id, amount, voucher.poolId, ctx.actor.userId],
+      [voucher.tenantId, voucher.id, amount, voucher.poolId, ctx.actor.userId, reason],
     );
-    await recordAudit(em, ctx.actor, [{ tenantId: voucher.tenantId, objectType: 'coupon', objectId: voucher.id, action: 'reclaimed', from: 'unused', to: 'revoked', reason: `${amount} back to pool ${voucher.poolId}` }]);
+    await recordAudit(em, ctx.actor, [{ tenantId: voucher.tenantId, objectType: 'coupon', objectId: voucher.id, action: 'reclaimed', from: 'unused', to: 'revoked', reason }]);
     return voucherJson(em, await em.getRepository(Coupon).findOneByOrFail({ tenantId: voucher.tenantId, id: voucher.id }));
   });
 }

@@ -217,6 +217,38 @@ describe('R36 budget chain: grants, allocations, reserve / commit / release', ()
     }
   });
 
+  it('R35 R36: a voided coupon gives its budget back exactly what it had left: after a payment, and for the rest of the request at once', async () => {
+    const v = await granted(w.bd, w.A.partner, { kind: 'vendor', amount: '20000' });
+    const t = await createTemplate(w.A.pa, { costBearer: 'vendor', faceValue: '5000' });
+    const req = await submitted(w.A.po, t.id, [w.A.account, w.A.account2]);
+    await workers.watcher.completion(`issuance.route-${req.id}`);
+    expect((await as(w.bd.token).post(`/v1/issuance-requests/${req.id}/approve`)).status).to.equal(200);
+    expect(await workers.watcher.completion(`issuance.issue-${req.id}`)).to.equal('done');
+    expect(await budget(v.id)).to.deep.include({ committed: '10000', available: '10000' });
+    const [paid]: { id: string }[] = await harness.ds.query(`SELECT id FROM coupons WHERE request_id = $1 AND account_id = $2`, [req.id, w.A.account]);
+    const order = await call('POST', '/v1/orders', {
+      token: w.A.af.token,
+      body: { currency: 'USD', scenario: 'purchase', items: [{ productCode: 'cvm', amount: '1500' }], coupon: paid?.id },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(order.status, JSON.stringify(order.body)).to.equal(201);
+    expect(order.body.couponDeduction).to.equal('1500');
+
+    const one = await as(w.A.pa.token).post(`/v1/coupons/${paid?.id}/void`, { reason: 'issued by mistake' });
+    expect(one.status, JSON.stringify(one.body)).to.equal(200);
+    expect(await budget(v.id)).to.deep.include({ committed: '6500', available: '13500' });
+    const rest = await as(w.A.pa.token).post(`/v1/issuance-requests/${req.id}/void`, { reason: 'campaign withdrawn' });
+    expect(rest.status, JSON.stringify(rest.body)).to.equal(200);
+    expect(await budget(v.id)).to.deep.include({ reserved: '0', committed: '1500', available: '18500' });
+    // Voiding again gives nothing back twice.
+    expect((await as(w.A.pa.token).post(`/v1/issuance-requests/${req.id}/void`, { reason: 'again' })).status).to.equal(200);
+    expect(await budget(v.id)).to.deep.include({ committed: '1500' });
+    expect((await ledger(v.id)).slice(-2).map((x) => [x.type, x.amount, x.by?.email, x.reason])).to.deep.equal([
+      ['revoke', '3500', w.A.pa.email, 'voided: issued by mistake'],
+      ['revoke', '5000', w.A.pa.email, 'voided: campaign withdrawn'],
+    ]);
+  });
+
   it('R26 R36: reconcile finds every budget equal to its ledger after all of this; a drifted figure is reported, with the ledger\'s', async () => {
     const d = await granted(w.admin, w.A.partner, { kind: 'partner', amount: '10000' });
     const r = await granted(w.A.pa, w.A.reseller, { kind: 'partner', amount: '4000' });

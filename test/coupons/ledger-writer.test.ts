@@ -17,7 +17,7 @@ describe('R25 R26 coupon money has exactly one writer', () => {
   it('R25 R26: every money path builds its writes from it', () => {
     expect(sourcesMatching(/from '\.{1,2}\/(\.\.\/)*(coupons\/)?ledger\.sql'/)).to.deep.equal(
       [
-        'billing/billing-cycle.job.ts', 'compensation/grant-coupon.ts', 'coupons/expire-sweep.job.ts', 'coupons/return-to-coupon.ts',
+        'billing/billing-cycle.job.ts', 'compensation/grant-coupon.ts', 'coupons/expire-sweep.job.ts', 'coupons/return-to-coupon.ts', 'coupons/void-coupons.ts',
         'issuance/activate-code.ts', 'issuance/issue-chunk.sql.ts', 'orders/pay.ts', 'vouchers/vouchers.ts',
       ].map((f) => path.join(...f.split('/'))),
     );

@@ -78,13 +78,16 @@ const ROUTES: WriteRoute[] = [
   { name: 'share voucher', method: 'POST', path: (w) => `/v1/vouchers/${vouchersOf(w.A).voucher}/holders`, valid: (w) => ({ accountIds: [w.A.account] }), typeField: 'accountIds' },
   { name: 'reclaim voucher', method: 'POST', path: (w) => `/v1/vouchers/${vouchersOf(w.A).voucher}/reclaim`, valid: () => ({}) },
   { name: 'close settlement month', method: 'POST', path: () => '/v1/settlement-months/1975-01/close', valid: () => ({}), admin: true, ok: 200 },
+  { name: 'void coupon', method: 'POST', path: (w) => `/v1/coupons/${w.A.couponD}/void`, valid: () => ({ reason: 'issued by mistake' }), typeField: 'reason', longField: 'reason' },
+  { name: 'void coupon list', method: 'POST', path: () => '/v1/coupons/void', valid: (w) => ({ couponIds: [w.A.couponD], reason: 'issued by mistake' }), typeField: 'couponIds', longField: 'reason' },
+  { name: 'void request', method: 'POST', path: (w) => `/v1/issuance-requests/${w.A.issuedD}/void`, valid: () => ({ reason: 'issued by mistake' }), typeField: 'reason', longField: 'reason' },
   { name: 'sign in', method: 'POST', path: () => '/v1/session', valid: (w) => ({ email: w.A.pa.email, password: PASSWORD }), typeField: 'email', longField: 'password', ok: 201 },
   { name: 'set password', method: 'PUT', path: () => '/v1/me/password', valid: () => ({ currentPassword: PASSWORD, newPassword: PASSWORD }), typeField: 'newPassword', longField: 'newPassword', ok: 204 },
   { name: 'activate a code', method: 'POST', path: (w) => `/v1/accounts/${w.B.account}/coupon-activations`, valid: (w) => ({ code: codesOf(w.B).code }), typeField: 'code', longField: 'code', payerB: true },
 ];
 
 // Routes whose path carries no uuid to forge.
-const NO_ID = new Set(['create partner', 'create account', 'create user', 'create product', 'update product', 'create template', 'submit request', 'quote an order', 'pay an order', 'ingest usage', 'start billing cycle', 'set refund policy', 'record fault', 'submit offline request', 'grant voucher pool', 'sign in', 'set password', 'close settlement month']);
+const NO_ID = new Set(['create partner', 'create account', 'create user', 'create product', 'update product', 'create template', 'submit request', 'quote an order', 'pay an order', 'ingest usage', 'start billing cycle', 'set refund policy', 'record fault', 'submit offline request', 'grant voucher pool', 'sign in', 'set password', 'close settlement month', 'void coupon list']);
 
 describe('bad input on every write route is 400 and writes nothing', () => {
   let w: World;

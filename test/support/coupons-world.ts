@@ -41,8 +41,8 @@ export async function createTemplate(by: Person, over: Record<string, unknown> =
 }
 
 /** Inserts `n` active customer accounts for a partner, in one statement. */
-export async function bulkAccounts(tenantId: string, partnerId: string, n: number): Promise<string[]> {
-  const rows: { id: string }[] = await harness.ds.query(
+export async function bulkAccounts(tenantId: string, partnerId: string, n: number, ds = harness.ds): Promise<string[]> {
+  const rows: { id: string }[] = await ds.query(
     `INSERT INTO accounts (tenant_id, partner_id, kind, name)
      SELECT $1, $2, 'customer', 'bulk-' || g FROM generate_series(1, $3) g RETURNING id`,
     [tenantId, partnerId, n],
@@ -100,9 +100,45 @@ export async function insertCoupon(like: string, accountId: string, spec: Coupon
   return id;
 }
 
+/**
+ * An issued request of the tenant of `like` (an existing coupon whose partner and template it
+ * borrows) with one coupon of `balance` per account, its items and `issue` ledger rows: set-based,
+ * a few statements whatever the number of accounts. Answers the request's id.
+ */
+export async function issuedRequest(like: string, accountIds: string[], balance = 5000, ds = harness.ds): Promise<string> {
+  const request = randomUUID();
+  await ds.query(
+    `INSERT INTO issuance_requests (tenant_id, id, partner_id, template_id, cost_bearer, currency, face_value, total_accounts, total_face_value, status,
+                                    issued_count, submitted_by)
+     SELECT r.tenant_id, $2, r.partner_id, r.template_id, r.cost_bearer, r.currency, $3::bigint, $4::int, $3::bigint * $4::int, 'issued', $4::int, r.submitted_by
+       FROM coupons c JOIN issuance_requests r ON r.tenant_id = c.tenant_id AND r.id = c.request_id WHERE c.id = $1`,
+    [like, request, balance, accountIds.length],
+  );
+  await ds.query(
+    `INSERT INTO issuance_items (tenant_id, request_id, account_id) SELECT r.tenant_id, r.id, unnest($2::uuid[]) FROM issuance_requests r WHERE r.id = $1`,
+    [request, accountIds],
+  );
+  await ds.query(
+    `INSERT INTO coupons (tenant_id, account_id, partner_id, template_id, request_id, currency, face_value, balance, status, cost_bearer,
+                          usage, valid_from, valid_until, product_codes, billing_modes, scenarios, allow_promotional, rules)
+     SELECT r.tenant_id, a, r.partner_id, r.template_id, r.id, r.currency, r.face_value, r.face_value, 'unused', r.cost_bearer,
+            'reusable', now() - interval '1 day', now() + interval '30 days', '{}', '{prepaid,payg}', '{purchase,renewal}', false, '{}'
+       FROM issuance_requests r, unnest($2::uuid[]) a WHERE r.id = $1`,
+    [request, accountIds],
+  );
+  // Fresh statistics: a foreign-key check planned while coupons was small would scan the table for
+  // each of the ledger rows below (and so would the statements of the test that follows).
+  if (accountIds.length >= 1000) await ds.query('ANALYZE coupons');
+  await ds.query(
+    ledgerRows({ type: 'issue', from: 'coupons WHERE request_id = $1', tenant: 'tenant_id', coupon: 'id', account: 'account_id', amount: 'face_value', after: 'face_value' }),
+    [request],
+  );
+  return request;
+}
+
 /** R26: every coupon's balance against the sum of its ledger, for the coupons given. */
-export async function ledgerMismatches(couponIds: string[]): Promise<unknown[]> {
-  return harness.ds.query(
+export async function ledgerMismatches(couponIds: string[], ds = harness.ds): Promise<unknown[]> {
+  return ds.query(
     `SELECT c.id, c.balance, coalesce(sum(l.amount), 0) AS ledger FROM coupons c
        LEFT JOIN coupon_ledger l ON l.tenant_id = c.tenant_id AND l.coupon_id = c.id
       WHERE c.id = ANY($1::uuid[]) GROUP BY c.id, c.balance HAVING c.balance <> coalesce(sum(l.amount), 0)`,

@@ -7,8 +7,8 @@ export interface Reply {
   headers: Headers;
 }
 
-/** Real HTTP against the test server. `body` may be a string to send raw bytes. */
-export async function call(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
+/** Real HTTP against the test server (or `baseUrl`, a server of a test's own). `body` may be a string to send raw bytes. */
+export async function call(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string>; baseUrl?: string } = {}): Promise<Reply> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;
@@ -16,7 +16,7 @@ export async function call(method: string, path: string, opts: { token?: string;
     headers['content-type'] ??= 'application/json';
     body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
   }
-  const res = await fetch(harness.baseUrl + path, { method, headers, body });
+  const res = await fetch((opts.baseUrl ?? harness.baseUrl) + path, { method, headers, body });
   const text = await res.text();
   let parsed: unknown = text;
   try {

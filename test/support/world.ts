@@ -32,6 +32,8 @@ export interface Tree {
   tplR: string; // a partner-borne template of the reseller
   reqD: string; // the distributor's vendor-borne request, pending its BD
   reqR: string; // the reseller's partner-borne request, just submitted
+  issuedD: string; // the distributor's issued request, of couponD
+  issuedR: string; // the reseller's issued request, of couponR
   couponD: string; // a coupon of `account`, issued by the distributor
   couponR: string; // a coupon of `resellerCustomer`, issued by the reseller
   orderD: string; // a prepaid order of `account` (cash only)
@@ -146,7 +148,7 @@ export async function buildWorld(ds: DataSource): Promise<World> {
        VALUES ('${t}', '${fault}', '${account}', '${t}'), ('${t}', '${fault}', '${account2}', '${t}'),
               ('${t}', '${fault}', '${resellerCustomer}', '${reseller}'), ('${t}', '${fault}', '${resellerAccount}', '${t}')`,
     );
-    return { partner: t, reseller, resellerAccount, account, account2, resellerCustomer, ...people, tplD, tplR, reqD, reqR, couponD, couponR, orderD, orderR, billD, billR, fault };
+    return { partner: t, reseller, resellerAccount, account, account2, resellerCustomer, ...people, tplD, tplR, reqD, reqR, issuedD: doneD, issuedR: doneR, couponD, couponR, orderD, orderR, billD, billR, fault };
   };
   const A = tree('a', bd);
   const B = tree('b', otherBd);

@@ -29,6 +29,7 @@ const couponOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.couponR : t.couponD);
 const orderOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.orderR : t.orderD);
 const billOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.billR : t.billD);
 const budgetOf = (t: Tree, r: RoleKey) => (r === 'ra' ? budgetsOf(t).reseller : budgetsOf(t).distributor);
+const issuedOf = (t: Tree, r: RoleKey) => (r === 'ra' ? t.issuedR : t.issuedD);
 const MONTH = new Date().toISOString().slice(0, 7);
 const userOf = (t: Tree, r: RoleKey): Person =>
   ({ admin: t.po, bd: t.po, pa: t.po, po: t.pv, pv: t.po, ra: t.ro, ao: t.af, af: t.am, am: t.af })[r];
@@ -80,6 +81,10 @@ const CASES: Case[] = [
   { name: 'coupon ledger csv', method: 'GET', path: (t, r) => `/v1/coupons/${couponOf(t, r)}/ledger.csv`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 404]) },
   // Checkout (R21, R22): the account's payers; the partner may quote for its subaccounts.
   { name: 'quote an order', method: 'POST', path: () => '/v1/checkout/quote', body: (t: Tree, r: RoleKey) => ({ accountId: accountOf(t, r), currency: 'USD', scenario: 'purchase', items: [{ productCode: 'cvm', amount: '100' }] }), own: row([200, 404, 200, 200, 200, 200, 200, 200, 403]) },
+  // Void (R35): the issuing partner's admins and operators; who may read the coupon but not void it is 403.
+  { name: 'void coupon', method: 'POST', path: (t, r) => `/v1/coupons/${couponOf(t, r)}/void`, body: { reason: 'matrix' }, own: row([403, 404, 200, 200, 403, 200, 403, 403, 404]) },
+  { name: 'void coupon list', method: 'POST', path: () => '/v1/coupons/void', body: (t: Tree, r: RoleKey) => ({ couponIds: [couponOf(t, r)], reason: 'matrix' }), own: row([403, 404, 200, 200, 403, 200, 403, 403, 404]) },
+  { name: 'void request', method: 'POST', path: (t, r) => `/v1/issuance-requests/${issuedOf(t, r)}/void`, body: { reason: 'matrix' }, own: row([403, 403, 200, 200, 403, 200, 404, 404, 404]) },
   { name: 'coupon history', method: 'GET', path: (t, r) => `/v1/coupons/${couponOf(t, r)}/history`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 404]) },
   // Orders, bills and statements (R21, R24): the payers and the owning partner; never a member.
   { name: 'read order', method: 'GET', path: (t, r) => `/v1/orders/${orderOf(t, r)}`, own: row([200, 404, 200, 200, 200, 200, 200, 200, 404]) },

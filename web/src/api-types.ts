@@ -42,6 +42,8 @@ export type DeductionRow = Deductions['items'][number];
 
 export type Coupon = Schemas['Coupon'];
 export type CouponStatus = Coupon['status'];
+/** POST /v1/coupons/void and /v1/issuance-requests/:id/void (R35). */
+export type VoidSummary = Schemas['VoidSummary'];
 export type LedgerPage = Schemas['LedgerPage'];
 export type LedgerEntry = Schemas['LedgerEntry'];
 /** POST /v1/checkout/quote's body (also the order's, with the chosen coupon). */

@@ -1,9 +1,9 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, type FormEvent } from 'react';
 import { ApiError } from '../api';
 import type { ApprovalDetail, IssuanceRequest } from '../api-types';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { Field } from '../components/Field';
+import { ReasonField, useReasonInput } from '../components/ReasonField';
 import { formatMoney } from '../money';
 import type { Decide } from './bd-api';
 
@@ -12,8 +12,6 @@ export interface ReasonFocus {
   requestId: string;
   n: number;
 }
-
-const REASON_MAX = 1000;
 
 /**
  * Approve (after a confirm step) or reject with a reason (R9). An empty reason is refused here,
@@ -32,19 +30,17 @@ export function DecisionPanel({ detail, decide, confirming, setConfirming, reaso
   const { request, partner } = detail;
   // The page's one mutation may have been about another request.
   const error = decide.variables?.id === request.id ? decide.error : null;
-  const [reason, setReason] = useState('');
-  const [reasonError, setReasonError] = useState<string | null>(null);
-  const reasonRef = useRef<HTMLTextAreaElement>(null);
-  const ids = { reason: useId() };
+  const reason = useReasonInput('Give a reason for rejecting: the partner sees it.');
+  const headingId = useId();
   const total = formatMoney(request.totalFaceValue, request.currency);
   const what = request.kind === 'activation_codes' ? `${request.totalAccounts} activation codes` : `${request.totalAccounts} account${request.totalAccounts === 1 ? '' : 's'}`;
 
   // The page's `r` shortcut: to the reason field (also when this panel only now appears).
   useEffect(() => {
     if (reasonFocus?.requestId !== request.id) return;
-    reasonRef.current?.focus();
-    reasonRef.current?.scrollIntoView({ block: 'nearest' });
-  }, [reasonFocus, request.id]);
+    reason.ref.current?.focus();
+    reason.ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [reasonFocus, request.id, reason.ref]);
 
   const approve = (close: () => void) => {
     decide.mutate(
@@ -62,22 +58,14 @@ export function DecisionPanel({ detail, decide, confirming, setConfirming, reaso
 
   const reject = (e: FormEvent) => {
     e.preventDefault();
-    const text = reason.trim();
-    if (!text) {
-      setReasonError('Give a reason for rejecting: the partner sees it.');
-      reasonRef.current?.focus();
-      return;
-    }
-    setReasonError(null);
+    const text = reason.take();
+    if (!text) return;
     decide.mutate({ id: request.id, action: 'reject', reason: text }, { onSuccess: (r) => onDecided(r, 'rejected') });
   };
 
-  const apiReasonError = error instanceof ApiError ? error.fieldMessage('reason') : undefined;
-  const shownReasonError = reasonError ?? apiReasonError ?? null;
-
   return (
-    <section className="decision-panel" aria-labelledby={`${ids.reason}-heading`}>
-      <h3 id={`${ids.reason}-heading`}>Your decision</h3>
+    <section className="decision-panel" aria-labelledby={headingId}>
+      <h3 id={headingId}>Your decision</h3>
       {error ? <ErrorMessage error={error} title="The decision was not recorded" /> : null}
       <div className="decision-approve">
         <button type="button" className="button button-primary" disabled={decide.isPending} onClick={() => setConfirming(true)}>
@@ -89,29 +77,12 @@ export function DecisionPanel({ detail, decide, confirming, setConfirming, reaso
       </div>
 
       <form className="form decision-reject" onSubmit={reject} noValidate>
-        <Field
-          id={ids.reason}
+        <ReasonField
+          input={reason}
           label="Reason for rejecting"
           help={<>The partner sees it. Press <kbd>r</kbd> to come here.</>}
-          helpFirst
-          error={shownReasonError ?? undefined}
-          alert
-        >
-          {(aria) => (
-            <textarea
-              {...aria}
-              ref={reasonRef}
-              name="reason"
-              rows={3}
-              maxLength={REASON_MAX}
-              value={reason}
-              onChange={(e) => {
-                setReason(e.target.value);
-                if (reasonError && e.target.value.trim()) setReasonError(null);
-              }}
-            />
-          )}
-        </Field>
+          apiError={error instanceof ApiError ? error.fieldMessage('reason') : undefined}
+        />
         <button type="submit" className="button button-danger" disabled={decide.isPending}>
           Reject request
         </button>

@@ -12,7 +12,7 @@ import { seg } from '../api';
 import { useCoupon, useLedger, useProducts } from './billing-api';
 import type { LedgerEntry } from '../api-types';
 import { couponName, couponRules, LEDGER_TYPE, validityText } from './coupon-text';
-import { CouponStatusBadge } from './CouponStatusBadge';
+import { CouponStatusBadge, RevokedReason } from './CouponStatusBadge';
 
 /** One coupon, its rules, and its ledger (R25): every change of the balance, with the CSV download. */
 export function CouponPage() {
@@ -37,7 +37,8 @@ export function CouponPage() {
     <Page title={`Coupon: ${couponName(c)}`}>
       <p><Link to="/billing/wallet">Back to the wallet</Link></p>
       <dl className="facts coupon-facts">
-        <div><dt>Status</dt><dd><CouponStatusBadge status={c.status} /></dd></div>
+        <div><dt>Status</dt><dd><CouponStatusBadge status={c.status} /> <RevokedReason reason={c.revokedReason} /></dd></div>
+        {c.revokedAt ? <div><dt>Revoked</dt><dd><DateTime iso={c.revokedAt} /></dd></div> : null}
         <div><dt>Balance</dt><dd><Money minor={c.balance} currency={c.currency} /> of <Money minor={c.faceValue} currency={c.currency} /></dd></div>
         <div><dt>Valid</dt><dd>{validityText(c)}</dd></div>
         <div><dt>Issued</dt><dd><DateTime iso={c.issuedAt} /></dd></div>

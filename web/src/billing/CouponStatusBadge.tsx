@@ -5,3 +5,8 @@ import { STATUS_LABEL } from './coupon-text';
 export function CouponStatusBadge({ status }: { status: CouponStatus }) {
   return <span className={`badge coupon-status coupon-status-${status}`}>{STATUS_LABEL[status] ?? status}</span>;
 }
+
+/** R35: why a revoked coupon was taken back, in the words of whoever voided it. */
+export function RevokedReason({ reason }: { reason: string | null | undefined }) {
+  return reason ? <span className="revoked-reason">Revoked: {reason}</span> : null;
+}

@@ -11,7 +11,7 @@ import { Field } from '../components/Field';
 import { useProducts, useWallet, type WalletFilters } from './billing-api';
 import type { Coupon, CouponStatus } from '../api-types';
 import { COUPON_STATUSES, couponName, couponRules, STATUS_LABEL, validityText } from './coupon-text';
-import { CouponStatusBadge } from './CouponStatusBadge';
+import { CouponStatusBadge, RevokedReason } from './CouponStatusBadge';
 
 /** A date typed in the filter (local day) -> the instant its day starts: "expiring before that day". */
 function startOfLocalDay(date: string): string | undefined {
@@ -79,7 +79,7 @@ export function WalletPage() {
           empty={filtered ? <EmptyState title="No coupons match these filters" /> : <EmptyState title="No coupons yet" />}
           columns={[
             { header: 'Coupon', cell: (c) => <Link to={`/billing/coupons/${c.id}`}>{couponName(c)}</Link> },
-            { header: 'Status', cell: (c) => <CouponStatusBadge status={c.status} /> },
+            { header: 'Status', cell: (c) => <><CouponStatusBadge status={c.status} /> <RevokedReason reason={c.revokedReason} /></> },
             {
               header: 'Balance',
               align: 'right',

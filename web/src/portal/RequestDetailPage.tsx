@@ -8,10 +8,15 @@ import { Money } from '../components/Money';
 import { DateTime } from '../components/DateTime';
 import { StatusBadge } from '../components/StatusBadge';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { isSettling, useCancelRequest, useRequest, useRequestHistory, useRequestItems, useTemplates, couponLedgerCsv } from './portal-api';
+import { isSettling, useCancelRequest, useRequest, useRequestHistory, useRequestItems, useTemplates, useVoidRequest, couponLedgerCsv } from './portal-api';
 import { RequestProgress } from './RequestProgress';
+import { VoidPanel } from './VoidPanel';
+import { STATUS_LABEL } from '../billing/coupon-text';
+import { RevokedReason } from '../billing/CouponStatusBadge';
+import type { CouponStatus } from '../api-types';
 
 const CANCELLABLE = ['submitted', 'pending_approval'];
+const ISSUED = ['issued', 'issued_with_failures'];
 
 /** One request: its status and progress (live while issuing), each subaccount's coupon, its history (R9, R11, R12). */
 export function RequestDetailPage() {
@@ -27,6 +32,9 @@ export function RequestDetailPage() {
   const template = templates.data?.items.find((t) => t.id === r?.templateId);
   const cancel = useCancelRequest();
   const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const voiding = useVoidRequest();
+  const voided = voiding.data;
+  const voidedRef = useRef<HTMLDivElement>(null);
   const statusRef = useRef<HTMLParagraphElement>(null);
 
   useEffect(() => {
@@ -88,6 +96,35 @@ export function RequestDetailPage() {
             </div>
           ) : null}
           {cancel.error ? <ErrorMessage error={cancel.error} title="The request could not be cancelled" /> : null}
+          {/* Always there, so that the outcome is announced and can take the focus as it appears. */}
+          <div ref={voidedRef} tabIndex={-1} role="status">
+            {voided ? (
+              <p className="notice">
+                Voided {voided.voided} {voided.voided === 1 ? 'coupon' : 'coupons'}
+                {voided.writtenOff.map((w) => <span key={w.currency}>; <Money minor={w.amount} currency={w.currency} /> taken off</span>)}
+                {voided.alreadyRevoked ? `; ${voided.alreadyRevoked} already revoked` : ''}
+                {voided.notOpen ? `; ${voided.notOpen} used or expired left as they are` : ''}.
+              </p>
+            ) : null}
+          </div>
+          <ErrorMessage error={voiding.error} title="Nothing was voided" />
+          {ISSUED.includes(r.status) ? (
+            <VoidPanel
+              heading="Void the request's coupons"
+              intro="Takes back every coupon of this request that is still unused or not activated; used and expired ones stay as they are."
+              confirmTitle="Void every open coupon of this request?"
+              pending={voiding.isPending}
+              error={voiding.error}
+              onVoid={(reason) => voiding.mutateAsync({ id: r.id, reason })}
+              onVoided={() => voidedRef.current?.focus()}
+              consequences={
+                <p>
+                  Each unused or not activated coupon of {template?.name ?? 'this request'} ({r.progress.issued} issued) becomes revoked: what it has
+                  left leaves it and goes back to the budget it was issued from, and its account can no longer pay with it.
+                </p>
+              }
+            />
+          ) : null}
 
           <h2>Subaccounts</h2>
           {items.isPending ? <Loading label="Loading the subaccounts…" /> : null}
@@ -100,7 +137,16 @@ export function RequestDetailPage() {
               columns={[
                 { header: 'Subaccount', cell: (i) => i.accountName },
                 { header: 'Outcome', cell: (i) => (i.status === 'failed' ? `Failed: ${i.failureReason ?? 'no reason given'}` : i.status === 'issued' ? 'Issued' : 'Not issued yet') },
-                { header: 'Coupon status', cell: (i) => i.coupon?.status ?? '' },
+                {
+                  header: 'Coupon',
+                  cell: (i) =>
+                    i.coupon ? (
+                      <>
+                        <Link to={`/portal/coupons/${i.coupon.id}`}>{STATUS_LABEL[i.coupon.status as CouponStatus] ?? i.coupon.status}<span className="visually-hidden"> coupon of {i.accountName}</span></Link>
+                        {' '}<RevokedReason reason={i.coupon.revokedReason} />
+                      </>
+                    ) : '',
+                },
                 { header: 'Used', align: 'right', cell: (i) => (i.coupon ? <Money minor={i.coupon.used} currency={r.currency} /> : '') },
                 { header: 'Balance', align: 'right', cell: (i) => (i.coupon ? <Money minor={i.coupon.balance} currency={r.currency} /> : '') },
                 {

@@ -11,6 +11,7 @@ import { RequestsPage } from './RequestsPage';
 import { RequestDetailPage } from './RequestDetailPage';
 import { BudgetsPage } from './BudgetsPage';
 import { BudgetPage } from './BudgetPage';
+import { PortalCouponPage } from './CouponPage';
 import { Loading } from '../components/Loading';
 
 // The usage page carries the chart library (recharts): loaded only when the page is opened.
@@ -52,6 +53,7 @@ export const portalArea: AreaModule = {
     { path: 'issue', element: <IssuePage /> },
     { path: 'requests', element: <RequestsPage /> },
     { path: 'requests/:id', element: <RequestDetailPage /> },
+    { path: 'coupons/:id', element: <PortalCouponPage /> },
     { path: 'templates', element: <TemplatesPage /> },
     { path: 'templates/new', element: <NewTemplatePage /> },
     { path: 'accounts', element: <AccountsPage /> },

@@ -3,7 +3,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, seg } from '../api';
 import type {
-  Account, AuditEvent, Deductions, IssuanceItem, IssuanceRequest, Page, Partner, Product, RequestStatus, Template,
+  Account, AuditEvent, Coupon, Deductions, IssuanceItem, IssuanceRequest, Page, Partner, Product, RequestStatus, Template, VoidSummary,
 } from '../api-types';
 import { usePagedList } from '../paged-list';
 
@@ -16,6 +16,7 @@ export const portalKeys = {
   request: (id: string) => ['portal', 'request', id] as const,
   items: (id: string) => ['portal', 'items', id] as const,
   history: (id: string) => ['portal', 'history', id] as const,
+  coupon: (id: string) => ['portal', 'coupon', id] as const,
   deductions: (partnerId: string, from: string, to: string, accountId: string) => ['portal', 'deductions', partnerId, from, to, accountId] as const,
   resellers: (partnerId: string) => ['portal', 'resellers', partnerId] as const,
 };
@@ -106,6 +107,32 @@ export function useCancelRequest() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (id: string) => api.post<IssuanceRequest>(`/v1/issuance-requests/${seg(id)}/cancel`),
+    onSettled: () => void client.invalidateQueries({ queryKey: portalKeys.all }),
+  });
+}
+
+/** One coupon the partner issued (R12), with when and why it was revoked (R35). */
+export function useCoupon(id: string) {
+  return useQuery({
+    queryKey: portalKeys.coupon(id),
+    queryFn: ({ signal }) => api.get<Coupon>(`/v1/coupons/${seg(id)}`, undefined, signal),
+  });
+}
+
+/** R35: void one coupon with a reason; the view re-reads the coupon and its request. */
+export function useVoidCoupon() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: string; reason: string }) => api.post<Coupon>(`/v1/coupons/${seg(id)}/void`, { reason }),
+    onSettled: () => void client.invalidateQueries({ queryKey: portalKeys.all }),
+  });
+}
+
+/** R35: void every open coupon of a request with a reason. */
+export function useVoidRequest() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: string; reason: string }) => api.post<VoidSummary>(`/v1/issuance-requests/${seg(id)}/void`, { reason }),
     onSettled: () => void client.invalidateQueries({ queryKey: portalKeys.all }),
   });
 }
