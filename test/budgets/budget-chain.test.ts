@@ -217,7 +217,7 @@ describe('R36 budget chain: grants, allocations, reserve / commit / release', ()
     }
   });
 
-  it('R35 R36: a voided coupon gives its budget back exactly what it had left: after a payment, and for the rest of the request at once', async () => {
+  it('R35 R36 R38: a voided coupon gives its budget back exactly what it had left: after a payment, and for the rest of the request at once', async () => {
     const v = await granted(w.bd, w.A.partner, { kind: 'vendor', amount: '20000' });
     const t = await createTemplate(w.A.pa, { costBearer: 'vendor', faceValue: '5000' });
     const req = await submitted(w.A.po, t.id, [w.A.account, w.A.account2]);
@@ -247,6 +247,12 @@ describe('R36 budget chain: grants, allocations, reserve / commit / release', ()
       ['revoke', '3500', w.A.pa.email, 'voided: issued by mistake'],
       ['revoke', '5000', w.A.pa.email, 'voided: campaign withdrawn'],
     ]);
+    // R38: the partner's vendor-borne liability adds up with the voids in it, and nothing is left outstanding.
+    const liability = await as(w.A.pa.token).get(`/v1/partners/${w.A.partner}/liability`);
+    expect(liability.status, JSON.stringify(liability.body)).to.equal(200);
+    expect(liability.body.balanced).to.equal(true);
+    const vendorUsd = liability.body.items.find((i: { costBearer: string; currency: string }) => i.costBearer === 'vendor' && i.currency === 'USD');
+    expect(vendorUsd).to.deep.include({ deducted: '1500', revoked: '8500', outstanding: vendorUsd.balance });
   });
 
   it('R26 R36: reconcile finds every budget equal to its ledger after all of this; a drifted figure is reported, with the ledger\'s', async () => {
