@@ -2,9 +2,16 @@ import { expect } from 'chai';
 import { addMonths, formatMonth, hasEnded, isMonth, monthEnd, monthsUpTo } from '../../web/src/months';
 import { sumMinor } from '../../web/src/money';
 import { isPast } from '../../web/src/time';
+import { rangeFigures, resellersOf } from '../../web/src/portal/reseller-figures';
+import type { Account, ResellerTotals, ResellerTotalsRow } from '../../web/src/api-types';
+
+const row = (r: Partial<ResellerTotalsRow>): ResellerTotalsRow => ({
+  resellerId: 'r1', resellerName: 'Reseller One', month: '2026-10', templateId: 't1', templateName: 'Spring', costBearer: 'partner', currency: 'USD',
+  issued: '0', deducted: '0', returned: '0', revoked: '0', expired: '0', reclaimed: '0', outstanding: '0', ...r,
+});
 
 /** The settlement pages' pure parts: UTC months, exact sums of resellers' totals and of expense, close refusals in words. */
-describe('web settlement helpers (R37): UTC months, exact sums', () => {
+describe('web settlement helpers (R37 R39): months, exact sums of resellers\' totals', () => {
   it('R37: months are UTC calendar months, named the way people say them', () => {
     expect(formatMonth('2026-11')).to.equal('November 2026');
     expect(formatMonth('1970-01')).to.equal('January 1970');
@@ -20,5 +27,36 @@ describe('web settlement helpers (R37): UTC months, exact sums', () => {
   it('sums minor units exactly, past 2^53', () => {
     expect(sumMinor(['9007199254740993', '1', '-4'])).to.equal('9007199254740990');
     expect(sumMinor([])).to.equal('0');
+  });
+
+  it('R39: each reseller from the distributor\'s reseller accounts and the totals, its flows summed over the months, outstanding at the last', () => {
+    const accounts = [
+      { kind: 'reseller', resellerPartnerId: 'r1', name: 'acct of one' },
+      { kind: 'reseller', resellerPartnerId: 'r3', name: 'Quiet reseller' },
+      { kind: 'customer', resellerPartnerId: null, name: 'a customer of the distributor' },
+    ] as Account[];
+    const totals: ResellerTotals = {
+      partnerId: 'd', from: '2026-10', to: '2026-11',
+      items: [
+        row({ month: '2026-10', issued: '10000', deducted: '2500', outstanding: '7500' }),
+        row({ month: '2026-11', deducted: '1000', returned: '300', outstanding: '6800' }),
+        row({ month: '2026-11', templateId: 't2', templateName: 'Vendor gift', costBearer: 'vendor', issued: '4000', expired: '4000', outstanding: '0' }),
+        row({ resellerId: 'r2', resellerName: 'Another', month: '2026-10', issued: '500', outstanding: '500' }),
+      ],
+      settlements: [{ resellerId: 'r1', month: '2026-11', status: 'open', currency: 'USD', owed: '700' }],
+    };
+    const resellers = resellersOf(accounts, totals);
+    expect(resellers.map((r) => [r.id, r.name, r.accountName, r.rows.length, r.owed.length])).to.deep.equal([
+      ['r2', 'Another', null, 1, 0],
+      ['r3', 'Quiet reseller', 'Quiet reseller', 0, 0],
+      ['r1', 'Reseller One', 'acct of one', 3, 1],
+    ]);
+    const one = resellers.find((r) => r.id === 'r1')!;
+    expect(rangeFigures(one.rows, '2026-11')).to.deep.equal([
+      { costBearer: 'partner', currency: 'USD', flows: { issued: '10000', deducted: '3500', returned: '300', revoked: '0', expired: '0', reclaimed: '0' }, outstanding: '6800' },
+      { costBearer: 'vendor', currency: 'USD', flows: { issued: '4000', deducted: '0', returned: '0', revoked: '0', expired: '4000', reclaimed: '0' }, outstanding: '0' },
+    ]);
+    // Nothing left open at the range's end: that month has no row, and nothing is outstanding.
+    expect(rangeFigures(resellers[0]!.rows, '2026-11')[0]!.outstanding).to.equal('0');
   });
 });

@@ -10,6 +10,9 @@ import { IssuePage } from './IssuePage';
 import { RequestsPage } from './RequestsPage';
 import { RequestDetailPage } from './RequestDetailPage';
 import { Loading } from '../components/Loading';
+import { SettlementPage } from './SettlementPage';
+import { SettlementMonthPage } from './SettlementMonthPage';
+import { ResellersPage } from './ResellersPage';
 
 // The usage page carries the chart library (recharts): loaded only when the page is opened.
 const UsagePage = lazy(() => import('./UsagePage').then((m) => ({ default: m.UsagePage })));
@@ -27,6 +30,8 @@ function PortalHome() {
         <li><Link to="/portal/templates">Templates</Link>, or <Link to="/portal/templates/new">create one</Link></li>
         <li><Link to="/portal/accounts">Subaccounts</Link></li>
         <li><Link to="/portal/usage">Usage</Link>: coupon deductions per month, CSV reports</li>
+        <li><Link to="/portal/settlement">Settlement</Link>: what your coupons cost you each month</li>
+        {scope.partnerTier === 1 ? <li><Link to="/portal/resellers">Resellers</Link>: your resellers' coupons and what each owes you</li> : null}
       </ul>
     </Page>
   );
@@ -42,6 +47,8 @@ export const portalArea: AreaModule = {
     { to: '/portal/templates', label: 'Templates' },
     { to: '/portal/accounts', label: 'Subaccounts' },
     { to: '/portal/usage', label: 'Usage' },
+    { to: '/portal/settlement', label: 'Settlement' },
+    { to: '/portal/resellers', label: 'Resellers', shownTo: (scope) => scope.partnerTier === 1 },
   ],
   routes: [
     { index: true, element: <PortalHome /> },
@@ -51,6 +58,9 @@ export const portalArea: AreaModule = {
     { path: 'templates', element: <TemplatesPage /> },
     { path: 'templates/new', element: <NewTemplatePage /> },
     { path: 'accounts', element: <AccountsPage /> },
+    { path: 'settlement', element: <SettlementPage /> },
+    { path: 'settlement/:month', element: <SettlementMonthPage /> },
+    { path: 'resellers', element: <ResellersPage /> },
     { path: 'usage', element: <Suspense fallback={<Loading label="Loading the usage page…" />}><UsagePage /></Suspense> },
   ],
 };
