@@ -3,7 +3,10 @@ import { addMonths, formatMonth, hasEnded, isMonth, monthEnd, monthsUpTo } from 
 import { sumMinor } from '../../web/src/money';
 import { isPast } from '../../web/src/time';
 import { rangeFigures, resellersOf } from '../../web/src/portal/reseller-figures';
-import type { Account, ResellerTotals, ResellerTotalsRow } from '../../web/src/api-types';
+import { expenseByBd, expenseTotals } from '../../web/src/admin/expense-figures';
+import { closeRefusal } from '../../web/src/admin/close-text';
+import { ApiError } from '../../web/src/api';
+import type { Account, ExpenseRow, ResellerTotals, ResellerTotalsRow } from '../../web/src/api-types';
 
 const row = (r: Partial<ResellerTotalsRow>): ResellerTotalsRow => ({
   resellerId: 'r1', resellerName: 'Reseller One', month: '2026-10', templateId: 't1', templateName: 'Spring', costBearer: 'partner', currency: 'USD',
@@ -11,7 +14,7 @@ const row = (r: Partial<ResellerTotalsRow>): ResellerTotalsRow => ({
 });
 
 /** The settlement pages' pure parts: UTC months, exact sums of resellers' totals and of expense, close refusals in words. */
-describe('web settlement helpers (R37 R39): months, exact sums of resellers\' totals', () => {
+describe('web settlement helpers (R37 R39): months, exact sums, refusals in words', () => {
   it('R37: months are UTC calendar months, named the way people say them', () => {
     expect(formatMonth('2026-11')).to.equal('November 2026');
     expect(formatMonth('1970-01')).to.equal('January 1970');
@@ -58,5 +61,32 @@ describe('web settlement helpers (R37 R39): months, exact sums of resellers\' to
     ]);
     // Nothing left open at the range's end: that month has no row, and nothing is outstanding.
     expect(rangeFigures(resellers[0]!.rows, '2026-11')[0]!.outstanding).to.equal('0');
+  });
+
+  it('R37: the promotion expense per currency and per BD, exactly', () => {
+    const e = (r: Partial<ExpenseRow>): ExpenseRow => ({
+      bdUserId: 'b1', bdName: 'Bea', partnerId: 'p1', partnerName: 'P1', templateId: 't', templateName: 'T', currency: 'USD', deducted: '0', returned: '0', net: '0', ...r,
+    });
+    const rows = [
+      e({ deducted: '3000', net: '3000' }),
+      e({ templateId: null, templateName: 'voucher', deducted: '1200', returned: '200', net: '1000' }),
+      e({ partnerId: 'p2', currency: 'EUR', deducted: '50', net: '50' }),
+      e({ bdUserId: null, bdName: null, partnerId: 'p3', deducted: '7', net: '7' }),
+    ];
+    expect(expenseTotals(rows)).to.deep.equal([{ currency: 'EUR', net: '50' }, { currency: 'USD', net: '4007' }]);
+    expect(expenseByBd(rows)).to.deep.equal([
+      { bdUserId: 'b1', bdName: 'Bea', currency: 'USD', partners: 1, deducted: '4200', returned: '200', net: '4000' },
+      { bdUserId: 'b1', bdName: 'Bea', currency: 'EUR', partners: 1, deducted: '50', returned: '0', net: '50' },
+      { bdUserId: null, bdName: null, currency: 'USD', partners: 1, deducted: '7', returned: '0', net: '7' },
+    ]);
+  });
+
+  it('R37: a refused close reads as a sentence, naming the month and from when it can close', () => {
+    const notOver = new ApiError(409, 'month_not_over', '2026-11 can close from 2026-12-01T01:00:00.000Z', [], null, { month: '2026-11', closableAt: '2026-12-01T01:00:00.000Z' });
+    expect(closeRefusal(notOver, '2026-11')).to.match(/^November 2026 cannot close yet: .*It can close from .+ 2026, \d\d:\d\d\.$/);
+    const written = new ApiError(409, 'month_still_written', '1 transaction(s) begun before 2026-11 ended are still running', [], null, { month: '2026-11' });
+    expect(closeRefusal(written, '2026-11')).to.equal('November 2026 cannot close yet: payments or refunds that began before it ended are still being written. Try again in a minute.');
+    for (const other of [new ApiError(403, 'forbidden', 'no'), new Error('boom')]) expect(closeRefusal(other, '2026-11')).to.equal(null);
+    expect(closeRefusal(notOver, '2026-11')).not.to.match(/month_not_over|R37|minor/);
   });
 });
