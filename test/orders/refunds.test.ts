@@ -26,8 +26,11 @@ describe('R27 R28 R29 R30 refunds: quote, refund, coupon return, policy, stateme
   beforeEach(async () => {
     w = await buildWorld(harness.ds);
   });
-  // The policy is one vendor-wide row: every test leaves it as it found it.
-  afterEach(() => harness.ds.query(`UPDATE refund_policy SET policy = 'none'`));
+  // The policy is one vendor-wide row, which other files may leave changed (the fuzz sets it through
+  // the API): each test starts from `none`, and leaves it so.
+  const resetPolicy = () => harness.ds.query(`UPDATE refund_policy SET policy = 'none'`);
+  beforeEach(resetPolicy);
+  afterEach(resetPolicy);
 
   const coupon = (spec: CouponSpec = {}) => insertCoupon(w.A.couponD, w.A.account, spec);
   const pay = async (o: { amount?: string; months?: number | null; coupon?: string; product?: string } = {}): Promise<Paid> => {

@@ -80,6 +80,28 @@ export async function issueCoupon(tenantId: string, partnerId: string, templateI
   return id;
 }
 
+/**
+ * The settlement tests' coupons (USD), valid from `from`: the distributor's partner-borne cD 10000
+ * (its `account`) and vendor-borne cV 8000 (`account2`), the tree's reseller's partner-borne cR1
+ * 6000 (its customer) and the second reseller's cR2 4000 (its customer), with their templates
+ * ("D partner-borne", "D vendor-borne", "R2 partner-borne"; cR1 is of the world's `tplR`).
+ */
+export async function settlementCoupons(t: Tree, r2: { id: string; customer: string }, from: Date) {
+  const T = t.partner;
+  const tpl = {
+    dp: await insertTemplate(T, T, 'partner', 'D partner-borne'),
+    dv: await insertTemplate(T, T, 'vendor', 'D vendor-borne'),
+    r2: await insertTemplate(T, r2.id, 'partner', 'R2 partner-borne'),
+  };
+  const coupons = {
+    cD: await issueCoupon(T, T, tpl.dp, t.account, 10000, from),
+    cV: await issueCoupon(T, T, tpl.dv, t.account2, 8000, from),
+    cR1: await issueCoupon(T, t.reseller, t.tplR, t.resellerCustomer, 6000, from),
+    cR2: await issueCoupon(T, r2.id, tpl.r2, r2.customer, 4000, from),
+  };
+  return { tpl, coupons };
+}
+
 /** A prepaid order paid through the real API with the coupon given (R21), by a finance user of the account. */
 export async function payOrder(tenantId: string, partnerId: string, accountId: string, coupon: string, amount: number): Promise<string> {
   const payer = first(await financeUsers(tenantId, partnerId, [accountId]), 'a finance user');

@@ -88,7 +88,7 @@ describe('web: signing in, and where each role lands (R3), in Chromium', () => {
     t.expectNoConsoleErrors([/^GET \/v1\/[\w/-]+ 401$/]); // the calls made after the session ended on the server
   });
 
-  it('R3: a partner admin lands in the portal and is told the BD queue is not for its role; a platform admin is told it has no view yet', async () => {
+  it('R3: a partner admin lands in the portal and is told the BD queue and the admin area are not for its role; a platform admin lands in its own area', async () => {
     const partner = await web.newPage();
     await signInThroughForm(partner.page, w.A.pa.email, WEB_PASSWORD);
     expect(new URL(partner.page.url()).pathname).to.equal('/portal');
@@ -96,12 +96,17 @@ describe('web: signing in, and where each role lands (R3), in Chromium', () => {
     await partner.page.getByRole('heading', { level: 1, name: 'Not available for your role' }).waitFor();
     expect(partner.apiCalls.filter((c) => c.includes('approval-queue')), 'the guard asks the API nothing').to.deep.equal([]);
     await web.screenshot(partner.page, 'not-for-your-role');
+    await partner.page.goto('/admin/settlement-months');
+    await partner.page.getByRole('heading', { level: 1, name: 'Not available for your role' }).waitFor();
+    expect(partner.apiCalls.filter((c) => c.includes('settlement-months')), 'the guard asks the API nothing').to.deep.equal([]);
     partner.expectNoConsoleErrors();
 
     const admin = await web.newPage();
     await signInThroughForm(admin.page, w.admin.email, WEB_PASSWORD);
-    await admin.page.getByRole('heading', { level: 1, name: 'No web view for your role yet' }).waitFor();
-    expect(new URL(admin.page.url()).pathname).to.equal('/no-web-view');
+    await admin.page.getByRole('heading', { level: 1, name: 'Promotion expense' }).waitFor();
+    expect(new URL(admin.page.url()).pathname).to.equal('/admin/promotion-expense');
+    await admin.page.goto('/portal');
+    await admin.page.getByRole('heading', { level: 1, name: 'Not available for your role' }).waitFor();
     admin.expectNoConsoleErrors();
   });
 });

@@ -13,10 +13,10 @@ describe('web helpers: ages, and where each role works', () => {
     expect(secondsSince('2026-01-01T00:00:10.000Z', Date.parse('2026-01-01T00:00:00.000Z'))).to.equal(0);
   });
 
-  it('R3: partner roles land in the portal, the BD in its queue, account payers in billing, the rest on a page saying so', () => {
+  it('R3: partner roles land in the portal, the BD in its queue, account payers in billing, the platform admin in its area, the rest on a page saying so', () => {
     const homes = Object.fromEntries(ROLES.map((r) => [r, homePath(r)]));
     expect(homes).to.deep.equal({
-      platform_admin: '/no-web-view',
+      platform_admin: '/admin/promotion-expense',
       bd: '/bd/queue',
       partner_admin: '/portal',
       partner_operator: '/portal',

@@ -67,3 +67,23 @@ export type BudgetLedgerEntry = Schemas['BudgetLedgerEntry'];
 export type GrantBudgetBody = Schemas['GrantBudget'];
 /** PATCH /v1/budgets/:id. */
 export type SetBudgetAmountBody = Schemas['SetBudgetAmount'];
+// Settlement (R37), liability (R38), a distributor's resellers (R39).
+/** GET /v1/settlement-months items: a UTC month, open or closed, and from when it may close. */
+export type SettlementMonth = Schemas['SettlementMonths']['items'][number];
+/** POST /v1/settlement-months/:month/close. */
+export type SettlementMonthClosed = Schemas['SettlementMonthClosed'];
+/** GET /v1/partners/:id/settlements items: one month and currency's totals. */
+export type SettlementTotals = Schemas['SettlementList']['items'][number];
+/** GET /v1/partners/:id/settlements/:month. */
+export type Settlement = Schemas['Settlement'];
+/** One currency of a month's settlement: totals, lines, opening and closing liability. */
+export type CurrencySettlement = Settlement['settlements'][number];
+export type SettlementLine = CurrencySettlement['lines'][number];
+export type MonthLiability = CurrencySettlement['liability'][number];
+/** GET /v1/partners/:id/reseller-totals. */
+export type ResellerTotals = Schemas['ResellerTotals'];
+export type ResellerTotalsRow = ResellerTotals['items'][number];
+export type ResellerOwed = ResellerTotals['settlements'][number];
+/** GET /v1/promotion-expense. */
+export type PromotionExpense = Schemas['PromotionExpense'];
+export type ExpenseRow = PromotionExpense['items'][number];

@@ -3,13 +3,14 @@ import type { AreaModule } from './areas';
 import { bdArea } from './bd/area';
 import { portalArea } from './portal/area';
 import { billingArea } from './billing/area';
+import { adminArea } from './admin/area';
 import { Layout } from './components/Layout';
 import { HomeRedirect, RequireArea, RequireSignIn } from './components/guards';
 import { SignInPage } from './pages/SignInPage';
 import { NoWebViewPage, NotFoundPage } from './pages/simple-pages';
 
-/** The three views; each mounts under its base path behind a guard for its roles (roles.ts). */
-export const AREAS: AreaModule[] = [portalArea, bdArea, billingArea];
+/** The four views; each mounts under its base path behind a guard for its roles (roles.ts). */
+export const AREAS: AreaModule[] = [portalArea, bdArea, billingArea, adminArea];
 
 export const routes: RouteObject[] = [
   { path: '/signin', element: <SignInPage /> },

@@ -71,3 +71,10 @@ export function parseMoneyInput(input: string, currency: string): string {
   if (minor.length > MAX_MINOR_DIGITS) throw new MoneyInputError('The amount is too large');
   return minor;
 }
+
+/** The exact sum of amounts in minor units (BigInt), as a minor-unit string; "0" for none. */
+export function sumMinor(amounts: Iterable<string>): string {
+  let total = 0n;
+  for (const a of amounts) total += BigInt(a);
+  return total.toString();
+}

@@ -4,19 +4,21 @@
 import type { Role } from './api-types';
 export type { Role } from './api-types';
 
-/** The three views of the web app; a role that has none gets a page saying so. */
-export type Area = 'portal' | 'bd' | 'billing';
+/** The four views of the web app; a role that has none gets a page saying so. */
+export type Area = 'portal' | 'bd' | 'billing' | 'admin';
 
 export const AREA_ROLES: Record<Area, readonly Role[]> = {
   portal: ['partner_admin', 'partner_operator', 'partner_viewer'],
   bd: ['bd'],
   billing: ['account_owner', 'account_finance'],
+  admin: ['platform_admin'],
 };
 
 export const AREA_HOME: Record<Area, string> = {
   portal: '/portal',
   bd: '/bd/queue',
   billing: '/billing',
+  admin: '/admin/promotion-expense',
 };
 
 export const ROLE_LABEL: Record<Role, string> = {

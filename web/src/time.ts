@@ -26,3 +26,8 @@ const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeSty
 export function formatDateTime(iso: string): string {
   return dateTime.format(new Date(iso));
 }
+
+/** Whether an ISO instant is at or before `now`. */
+export function isPast(iso: string, now: number = Date.now()): boolean {
+  return Date.parse(iso) <= now;
+}

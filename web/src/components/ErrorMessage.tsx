@@ -3,11 +3,13 @@ import { ApiError } from '../api';
 
 /**
  * The API's own words for a failure, with each field it named; any other error as its message.
- * `children` adds what only the page can say (e.g. the names of the accounts a refusal names by id).
+ * `children` adds what only the page can say (e.g. the names of the accounts a refusal names by id);
+ * `forbidden` says in words what a 403 means on this page (who may read it), instead of the
+ * API's terse reason.
  */
-export function ErrorMessage({ error, title, children }: { error: unknown; title?: string; children?: ReactNode }) {
+export function ErrorMessage({ error, title, forbidden, children }: { error: unknown; title?: string; forbidden?: string; children?: ReactNode }) {
   if (!error) return null;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = forbidden && error instanceof ApiError && error.status === 403 ? forbidden : error instanceof Error ? error.message : String(error);
   const details = error instanceof ApiError ? error.details : [];
   return (
     <div className="error-message" role="alert">

@@ -9,6 +9,7 @@ export function Layout({ areas }: { areas: AreaModule[] }) {
   const signOut = useSignOut();
   const navigate = useNavigate();
   const mine = areas.find((a) => a.area === areaOf(scope.role));
+  const nav = (mine?.nav ?? []).filter((n) => n.shownTo?.(scope) ?? true);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -16,10 +17,10 @@ export function Layout({ areas }: { areas: AreaModule[] }) {
       </a>
       <header className="topbar">
         <span className="brand">Channel Coupons{mine ? <span className="brand-area"> · {mine.title}</span> : null}</span>
-        {mine && mine.nav.length > 0 ? (
+        {nav.length > 0 ? (
           <nav aria-label="Main" className="main-nav">
             <ul>
-              {mine.nav.map((n) => (
+              {nav.map((n) => (
                 <li key={n.to}>
                   <NavLink to={n.to}>{n.label}</NavLink>
                 </li>

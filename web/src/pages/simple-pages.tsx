@@ -3,7 +3,7 @@ import { useMe } from '../session';
 import { ROLE_LABEL } from '../roles';
 import { Page } from '../components/Page';
 
-/** Roles without a view yet (platform_admin, account_member): say so instead of an empty screen. */
+/** Roles without a view yet (account_member): say so instead of an empty screen. */
 export function NoWebViewPage() {
   const { scope } = useMe();
   return (

@@ -13,6 +13,9 @@ import { BudgetsPage } from './BudgetsPage';
 import { BudgetPage } from './BudgetPage';
 import { PortalCouponPage } from './CouponPage';
 import { Loading } from '../components/Loading';
+import { SettlementPage } from './SettlementPage';
+import { SettlementMonthPage } from './SettlementMonthPage';
+import { ResellersPage } from './ResellersPage';
 
 // The usage page carries the chart library (recharts): loaded only when the page is opened.
 const UsagePage = lazy(() => import('./UsagePage').then((m) => ({ default: m.UsagePage })));
@@ -31,6 +34,8 @@ function PortalHome() {
         <li><Link to="/portal/accounts">Subaccounts</Link></li>
         <li><Link to="/portal/budgets">Budgets</Link>: what is left to issue{scope.partnerTier === 1 ? ', allocations to your resellers' : ''}</li>
         <li><Link to="/portal/usage">Usage</Link>: coupon deductions per month, CSV reports</li>
+        <li><Link to="/portal/settlement">Settlement</Link>: what your coupons cost you each month</li>
+        {scope.partnerTier === 1 ? <li><Link to="/portal/resellers">Resellers</Link>: your resellers' coupons and what each owes you</li> : null}
       </ul>
     </Page>
   );
@@ -47,6 +52,8 @@ export const portalArea: AreaModule = {
     { to: '/portal/accounts', label: 'Subaccounts' },
     { to: '/portal/budgets', label: 'Budgets' },
     { to: '/portal/usage', label: 'Usage' },
+    { to: '/portal/settlement', label: 'Settlement' },
+    { to: '/portal/resellers', label: 'Resellers', shownTo: (scope) => scope.partnerTier === 1 },
   ],
   routes: [
     { index: true, element: <PortalHome /> },
@@ -59,6 +66,9 @@ export const portalArea: AreaModule = {
     { path: 'accounts', element: <AccountsPage /> },
     { path: 'budgets', element: <BudgetsPage /> },
     { path: 'budgets/:budgetId', element: <BudgetPage /> },
+    { path: 'settlement', element: <SettlementPage /> },
+    { path: 'settlement/:month', element: <SettlementMonthPage /> },
+    { path: 'resellers', element: <ResellersPage /> },
     { path: 'usage', element: <Suspense fallback={<Loading label="Loading the usage page…" />}><UsagePage /></Suspense> },
   ],
 };
