@@ -5,7 +5,9 @@
  * time after a warm-up. In the same run, on the same data and not at the same time, the same load
  * runs against the floor (bench/checkout-floor.ts: bare express + pg, the same statements, no
  * authentication, validation or logging), and pgbench's built-in TPC-B-like script runs with the
- * same client count as a second yardstick.
+ * same client count as a second yardstick. The measured time of the floor and of the API is cut
+ * into slices that alternate (floor, API, API, floor, ...): on a machine shared with other work, a
+ * change in that work then weighs on both alike, not on whichever ran second.
  *
  *   npm run bench:checkout                    (scripts/bench.sh provisions PostgreSQL + Redis)
  *   npm run bench:checkout -- --clients 16 --seconds 30 --warmup 5
@@ -14,7 +16,7 @@
  * The floor and the API each get their own tenant; each client cycles over its own slice of the
  * accounts (one account_finance user and token per account; three reusable coupons per account,
  * two of which apply), so clients do not queue on each other's coupon row locks. Any other answer
- * stops the run and fails it. After each warm-up the order tables are analyzed, as autovacuum
+ * stops the run and fails it. After the warm-ups the order tables are analyzed, as autovacuum
  * would have done on a live system, so no foreign-key check goes on planning orders as empty.
  *
  * Progress goes to stderr; the last line on stdout is one JSON object:
@@ -28,7 +30,8 @@
  *
  * Settings: flags win over the environment.
  *   --clients / BENCH_CLIENTS (8), --seconds / BENCH_SECONDS (20), --warmup / BENCH_WARMUP_SECONDS (3),
- *   --accounts / BENCH_ACCOUNTS (2000), BENCH_PGBENCH_SCALE (max(10, clients)),
+ *   --accounts / BENCH_ACCOUNTS (2000), --slices / BENCH_SLICES (6: slices of seconds / slices each, per server),
+ *   BENCH_PGBENCH_SCALE (max(10, clients)),
  *   BENCH_API_LOG_LEVEL (info, the API's default; its log goes to a temporary file),
  *   BENCH_API_NODE_ARGS (extra node flags for the API process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
  *   DB_POOL_SIZE and the API's other variables are passed on to the API process.
@@ -67,6 +70,7 @@ interface Settings {
   seconds: number;
   warmup: number;
   accounts: number;
+  slices: number;
   pgbenchScale: number;
   apiLogLevel: string;
 }
@@ -87,6 +91,7 @@ function readSettings(): Settings {
       seconds: { type: 'string' },
       warmup: { type: 'string' },
       accounts: { type: 'string' },
+      slices: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
@@ -96,9 +101,10 @@ function readSettings(): Settings {
   const warmup = intSetting(values.warmup, 'BENCH_WARMUP_SECONDS', 3, 0, 600, '--warmup');
   const accounts = intSetting(values.accounts, 'BENCH_ACCOUNTS', 2000, 1, 10_000, '--accounts');
   if (accounts < clients) throw new Error(`--accounts (${accounts}) must be at least --clients (${clients}): each client has its own accounts`);
+  const slices = intSetting(values.slices, 'BENCH_SLICES', 6, 1, 100, '--slices');
   const pgbenchScale = intSetting(undefined, 'BENCH_PGBENCH_SCALE', Math.max(10, clients), 1, 1000, 'BENCH_PGBENCH_SCALE');
   const apiLogLevel = process.env.BENCH_API_LOG_LEVEL || 'info';
-  return { clients, seconds, warmup, accounts, pgbenchScale, apiLogLevel };
+  return { clients, seconds, warmup, accounts, slices, pgbenchScale, apiLogLevel };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -571,7 +577,7 @@ function percentile(sorted: number[], p: number): number {
 // verification
 // ---------------------------------------------------------------------------------------------
 
-async function verify(ds: DataSource, tenantId: string, expectedOrders: number): Promise<string[]> {
+async function verify(ds: DataSource, which: Which, tenantId: string, expectedOrders: number): Promise<string[]> {
   const rows: Record<string, number>[] = await ds.query(
     `SELECT
        (SELECT count(*)::int FROM orders WHERE tenant_id = $1) AS orders,
@@ -596,7 +602,7 @@ async function verify(ds: DataSource, tenantId: string, expectedOrders: number):
   if (row.items_mismatch) problems.push(`${row.items_mismatch} orders whose total is not the sum of their items`);
   if (row.debit_mismatch) problems.push(`${row.debit_mismatch} orders without exactly one ledger debit of their deduction`);
   if (row.ledger_mismatch) problems.push(`${row.ledger_mismatch} coupons whose balance is not the sum of their ledger`);
-  if (!problems.length) progress(`verified: ${row.orders} orders add up, ${row.touched_coupons} coupons touched, every coupon's balance = its ledger`);
+  if (!problems.length) progress(`${which}: verified: ${row.orders} orders add up, ${row.touched_coupons} coupons touched, every coupon's balance = its ledger`);
   return problems;
 }
 
@@ -610,7 +616,7 @@ async function main(): Promise<number> {
   const cfg = loadConfig(process.env);
   const conn = pgConn(cfg.DATABASE_URL);
   progress(
-    `clients ${s.clients}, ${s.seconds} s after a ${s.warmup} s warm-up, ${s.accounts} accounts, pgbench scale ${s.pgbenchScale}, ` +
+    `clients ${s.clients}, ${s.seconds} s in ${s.slices} alternating slices after a ${s.warmup} s warm-up each, ${s.accounts} accounts, pgbench scale ${s.pgbenchScale}, ` +
       `PostgreSQL at ${conn.host}:${conn.port} (API and pgbench), API log level ${s.apiLogLevel}, API pool ${process.env.DB_POOL_SIZE ?? cfg.DB_POOL_SIZE}, ${os.cpus().length} cores`,
   );
 
@@ -631,10 +637,10 @@ async function main(): Promise<number> {
     await ds.query(`DROP DATABASE IF EXISTS ${PGBENCH_DB} WITH (FORCE)`);
     pgbenchCreated = false;
 
-    // The floor, then the API, one after the other on the same data: same statements, same load.
-    const floor = await measureServer(ds, agent, s, 'floor', fixtures.floor);
-    const api = await measureServer(ds, agent, s, 'api', fixtures.api);
-    if (!floor || !api) return 1;
+    // The floor and the API on the same data, in alternating slices: same statements, same load.
+    const measured = await measureBoth(ds, agent, s, fixtures);
+    if (!measured) return 1;
+    const { floor, api } = measured;
 
     const ratio = api.ordersPerS / tps;
     const toFloor = api.ordersPerS / floor.ordersPerS;
@@ -671,74 +677,127 @@ interface Measured {
   pgCpuMs: number;
 }
 
+/** What one server's measured slices add up to. */
+interface Tally {
+  orders: number;
+  elapsedMs: number;
+  latencies: number[];
+  notFirstQuoted: number;
+  serverTicks: number;
+  backendMs: number;
+  /** The machine's CPU over the server's slices, summed (deltas; `at` is their total duration). */
+  cpu: CpuSample;
+}
+
+const WHICH: Which[] = ['floor', 'api'];
+
 /**
- * One server (the API, or the floor) in its own process: warm-up, the measured run, its rows
- * verified. Undefined (reported) when a request or the verification fails.
+ * Both servers, each in its own process, warmed up in turn; then `slices` slices of the measured
+ * time each, alternating floor and API (floor, API, API, floor, ...), so that a change in the rest
+ * of a shared machine's load weighs on both alike instead of on whichever ran second. Their rows
+ * are verified once both have stopped. Undefined (reported) when a request or a verification fails.
  */
-async function measureServer(ds: DataSource, agent: http.Agent, s: Settings, which: Which, f: Fixture): Promise<Measured | undefined> {
+async function measureBoth(ds: DataSource, agent: http.Agent, s: Settings, fixtures: Record<Which, Fixture>): Promise<Record<Which, Measured> | undefined> {
   await ds.query('CHECKPOINT');
-  let server: Api | undefined = await startServer(s, which);
-  progress(`${which}: process ${server.child.pid} on 127.0.0.1:${server.port} (log: ${server.logFile})`);
+  const xactBefore = await xactCommits(ds);
+  const servers: Partial<Record<Which, Api>> = {};
+  const expected: Record<Which, number> = { floor: 0, api: 0 };
+  const failed = (which: Which, what: string, r: PhaseResult) => {
+    for (const p of r.failures) progress(`FAIL ${which}${what}: ${p}`);
+    return r.failures.length > 0;
+  };
   try {
-    let expectedOrders = 0;
+    for (const which of WHICH) {
+      const server = await startServer(s, which);
+      servers[which] = server;
+      progress(`${which}: process ${server.child.pid} on 127.0.0.1:${server.port} (log: ${server.logFile})`);
+    }
     if (s.warmup > 0) {
-      const w = await runLoad(server, agent, f.payers, s.clients, s.warmup * 1000);
-      expectedOrders += w.orders;
-      if (w.failures.length) {
-        for (const p of w.failures) progress(`FAIL ${which} warm-up: ${p}`);
-        return undefined;
+      for (const which of WHICH) {
+        const w = await runLoad(servers[which]!, agent, fixtures[which].payers, s.clients, s.warmup * 1000);
+        expected[which] += w.orders;
+        if (failed(which, ' warm-up', w)) return undefined;
+        progress(`${which} warm-up: ${w.orders} orders in ${Math.round(w.elapsedMs)} ms`);
       }
-      progress(`${which} warm-up: ${w.orders} orders in ${Math.round(w.elapsedMs)} ms`);
     }
     // What autovacuum would have done by now on a live system (its naptime is a minute): the
     // orders the warm-up wrote are in the statistics, so the foreign-key checks of order_items,
     // planned again on the invalidation, do not go on seq-scanning orders as if it were empty.
     await ds.query('ANALYZE orders, order_items, coupon_ledger, coupons');
 
-    const backendsBefore = await backendTicks(ds, which);
-    const before = sampleCpu(server.child.pid);
-    const xactBefore = await xactCommits(ds);
-    const m = await runLoad(server, agent, f.payers, s.clients, s.seconds * 1000);
-    const after = sampleCpu(server.child.pid);
-    const backendsAfter = await backendTicks(ds, which);
-    expectedOrders += m.orders;
-    if (m.failures.length) {
-      for (const p of m.failures) progress(`FAIL ${which}: ${p}`);
-      return undefined;
+    const zero = (): CpuSample => ({ at: 0, system: 0, postgres: 0, bench: 0, api: 0 });
+    const tally: Record<Which, Tally> = {
+      floor: { orders: 0, elapsedMs: 0, latencies: [], notFirstQuoted: 0, serverTicks: 0, backendMs: 0, cpu: zero() },
+      api: { orders: 0, elapsedMs: 0, latencies: [], notFirstQuoted: 0, serverTicks: 0, backendMs: 0, cpu: zero() },
+    };
+    const sliceMs = (s.seconds * 1000) / s.slices;
+    for (let slice = 0; slice < s.slices; slice++) {
+      for (const which of slice % 2 === 0 ? WHICH : [...WHICH].reverse()) {
+        const server = servers[which]!;
+        const t = tally[which];
+        const backendsBefore = await backendTicks(ds, which);
+        const before = sampleCpu(server.child.pid);
+        const m = await runLoad(server, agent, fixtures[which].payers, s.clients, sliceMs);
+        const after = sampleCpu(server.child.pid);
+        const backendsAfter = await backendTicks(ds, which);
+        expected[which] += m.orders;
+        if (failed(which, '', m)) return undefined;
+        t.orders += m.orders;
+        t.elapsedMs += m.elapsedMs;
+        t.latencies.push(...m.latencies);
+        t.notFirstQuoted += m.notFirstQuoted;
+        t.serverTicks += after.api - before.api;
+        t.backendMs += backendMs(backendsBefore, backendsAfter);
+        for (const k of ['at', 'system', 'postgres', 'bench', 'api'] as const) t.cpu[k] += after[k] - before[k];
+      }
     }
-    const sorted = [...m.latencies].sort((a, b) => a - b);
-    const ordersPerS = m.orders / (m.elapsedMs / 1000);
-    const p50 = percentile(sorted, 0.5);
-    const p99 = percentile(sorted, 0.99);
-    progress(
-      `${which}: ${m.orders} orders in ${Math.round(m.elapsedMs)} ms = ${round1(ordersPerS)}/s; latency p50 ${round1(p50)} ms, ` +
-        `p99 ${round1(p99)} ms, max ${round1(sorted[sorted.length - 1] ?? NaN)} ms` +
-        (m.notFirstQuoted ? `; ${m.notFirstQuoted} paid with another coupon than the quote's first` : ''),
-    );
-    progress(`${which} ${cpuReport(before, after, true)}`);
-    const orders = Math.max(1, m.orders);
-    const serverCpuMs = ((after.api - before.api) / CLK_TCK) * 1000 / orders;
-    const pgCpuMs = backendMs(backendsBefore, backendsAfter) / orders;
-    progress(`${which}: CPU per order: its process ${round2(serverCpuMs)} ms, its PostgreSQL backends ${round2(pgCpuMs)} ms`);
+
+    const out = {} as Record<Which, Measured>;
+    for (const which of WHICH) {
+      const t = tally[which];
+      const sorted = [...t.latencies].sort((a, b) => a - b);
+      const ordersPerS = t.orders / (t.elapsedMs / 1000);
+      const p50 = percentile(sorted, 0.5);
+      const p99 = percentile(sorted, 0.99);
+      progress(
+        `${which}: ${t.orders} orders in ${Math.round(t.elapsedMs)} ms (${s.slices} slices) = ${round1(ordersPerS)}/s; latency p50 ${round1(p50)} ms, ` +
+          `p99 ${round1(p99)} ms, max ${round1(sorted[sorted.length - 1] ?? NaN)} ms` +
+          (t.notFirstQuoted ? `; ${t.notFirstQuoted} paid with another coupon than the quote's first` : ''),
+      );
+      progress(`${which} ${cpuReport(zero(), t.cpu, true)}`);
+      const orders = Math.max(1, t.orders);
+      const serverCpuMs = ((t.serverTicks / CLK_TCK) * 1000) / orders;
+      const pgCpuMs = t.backendMs / orders;
+      progress(`${which}: CPU per order: its process ${round2(serverCpuMs)} ms, its PostgreSQL backends ${round2(pgCpuMs)} ms`);
+      out[which] = { ordersPerS, p50, p99, serverCpuMs, pgCpuMs };
+    }
 
     // The backends report their statistics when they exit (or at most once a second while busy).
-    await stopApi(server);
-    const logFile = server.logFile;
-    server = undefined;
-    const xactAfter = await xactCommits(ds);
-    progress(`${which}: ~${round1((xactAfter - xactBefore) / orders)} committed PostgreSQL transactions per order (pg_stat_database)`);
-
-    const problems = await verify(ds, f.tenantId, expectedOrders);
-    if (problems.length) {
-      for (const p of problems) progress(`FAIL ${which}: ${p}`);
-      return undefined;
+    const logs = WHICH.map((which) => servers[which]!.logFile);
+    for (const which of WHICH) {
+      await stopApi(servers[which]!);
+      delete servers[which];
     }
-    rmSync(logFile, { force: true }); // kept when the run fails
-    return { ordersPerS, p50, p99, serverCpuMs, pgCpuMs };
+    const xactAfter = await xactCommits(ds);
+    const all = Math.max(1, expected.floor + expected.api);
+    progress(`~${round1((xactAfter - xactBefore) / all)} committed PostgreSQL transactions per order (pg_stat_database: both servers, warm-ups included)`);
+
+    let ok = true;
+    for (const which of WHICH) {
+      const problems = await verify(ds, which, fixtures[which].tenantId, expected[which]);
+      for (const p of problems) progress(`FAIL ${which}: ${p}`);
+      ok &&= problems.length === 0;
+    }
+    if (!ok) return undefined;
+    for (const log of logs) rmSync(log, { force: true }); // kept when the run fails
+    return out;
   } finally {
-    if (server) {
-      progress(`${which} log: ${server.logFile}`);
-      await stopApi(server);
+    for (const which of WHICH) {
+      const server = servers[which];
+      if (server) {
+        progress(`${which} log: ${server.logFile}`);
+        await stopApi(server);
+      }
     }
   }
 }

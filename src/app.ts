@@ -75,24 +75,6 @@ export function createApp({ ds, redis, queues = [], webDist }: AppDeps): Express
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  // Ready means able to do what requests need: PostgreSQL answers a statement, and Redis takes a
-  // rate limiter's write and read (sign-in and activation codes use them), not only a PING, which
-  // a Redis refusing writes (out of memory, read-only, persistence failing) still answers.
-  const probe = new RateLimiterRedis({ storeClient: redis, keyPrefix: 'readyz', points: 1_000_000_000, duration: 10 });
-  app.get('/readyz', async (_req, res) => {
-    const [db, queue] = await Promise.allSettled([ds.query('SELECT 1'), probe.consume('probe')]);
-    const checks = { postgres: db.status === 'fulfilled' ? 'ok' : 'down', redis: queue.status === 'fulfilled' ? 'ok' : 'down' };
-    const ok = checks.postgres === 'ok' && checks.redis === 'ok';
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks });
-  });
-  registerOutboxGauge(ds);
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.contentType).send(await metrics.metrics());
-  });
-
   // `open` holds the one /v1 route reached without authentication (signing in); `v1` the rest.
   const open = express.Router();
   const v1 = express.Router();
@@ -114,15 +96,6 @@ export function createApp({ ds, redis, queues = [], webDist }: AppDeps): Express
   compensationRoutes(v1, ds);
   settlementRoutes(v1, ds);
 
-  const doc = openApiDocument();
-  app.get('/openapi.json', (_req, res) => {
-    res.json(doc);
-  });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(doc, { customSiteTitle: 'channel-coupons API' }));
-
-  if (queues.length) mountQueueDashboard(app, ds, queues);
-  const web = webApp(webDist ?? config().WEB_DIST_DIR ?? DEFAULT_WEB_DIST);
-  if (web) app.use(web);
   // A body is JSON or refused: a form or text/plain body is never read as if it were JSON.
   app.use('/v1', (req, _res, next) => {
     const sent = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -133,8 +106,37 @@ export function createApp({ ds, redis, queues = [], webDist }: AppDeps): Express
     next();
   });
   app.use('/v1', express.json({ limit: '2mb', strict: true }));
+  // The /v1 routes first, the two of every order foremost: the rest are the operators' and the web app's.
   app.use(open);
   app.use(checkoutFastPath(ds)); // quote and pay for a bearer token: authenticated in their own statement
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  // Ready means able to do what requests need: PostgreSQL answers a statement, and Redis takes a
+  // rate limiter's write and read (sign-in and activation codes use them), not only a PING, which
+  // a Redis refusing writes (out of memory, read-only, persistence failing) still answers.
+  const probe = new RateLimiterRedis({ storeClient: redis, keyPrefix: 'readyz', points: 1_000_000_000, duration: 10 });
+  app.get('/readyz', async (_req, res) => {
+    const [db, queue] = await Promise.allSettled([ds.query('SELECT 1'), probe.consume('probe')]);
+    const checks = { postgres: db.status === 'fulfilled' ? 'ok' : 'down', redis: queue.status === 'fulfilled' ? 'ok' : 'down' };
+    const ok = checks.postgres === 'ok' && checks.redis === 'ok';
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks });
+  });
+  registerOutboxGauge(ds);
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
+
+  const doc = openApiDocument();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(doc);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(doc, { customSiteTitle: 'channel-coupons API' }));
+
+  if (queues.length) mountQueueDashboard(app, ds, queues);
+  const web = webApp(webDist ?? config().WEB_DIST_DIR ?? DEFAULT_WEB_DIST);
+  if (web) app.use(web);
   app.use('/v1', authenticate(ds));
   app.use(v1);
   app.use((_req, _res, next) => next(new AppError('not_found', 'no such route')));

@@ -3,7 +3,7 @@ import type { Ctx } from '../auth/context';
 import type { TokenCtx } from './token-ctx';
 import { AppError, notFound } from '../shared/errors';
 import { authorize, subjectOf } from '../auth/scope';
-import { tokenColumns, tokenLookupCtes, tokenRowOf } from '../auth/authenticate';
+import { tokenColumns, tokenLookupCtes, tokenRowOf, touchToken } from '../auth/authenticate';
 import { scopeSqlPositional } from '../auth/ability-sql';
 import { Account } from '../tenancy/accounts/account.entity';
 import type { CouponFacts, Payment, ProductFacts } from '../billing/eligibility';
@@ -112,12 +112,13 @@ function authenticatingStatement(ctx: TokenCtx) {
 }
 
 /**
- * The same, authenticating in the same statement: the bearer token is looked up (and touched) as
- * the authenticate middleware would, and the account named in the body (or the caller's own) is
+ * The same, authenticating in the same statement: the bearer token is looked up (and then touched)
+ * as the authenticate middleware would, and the account named in the body (or the caller's own) is
  * read by id with its catalog, overdue flag and coupons. Only then, in memory, the token row
  * becomes the Actor (401 when unknown, revoked or inactive), and CASL decides on the account row:
  * not readable is 404, exactly as the scoped statement above; `action` on its orders, else 403.
- * One round trip instead of two; nothing is written but the token's last_used_at. Never locks.
+ * One round trip instead of two (a second, once a minute, moves the token's last_used_at: the only
+ * write). Never locks.
  */
 export async function authenticatedCheckoutContext(
   tctx: TokenCtx,
@@ -131,7 +132,9 @@ export async function authenticatedCheckoutContext(
   const rows: (SnapshotRow & Record<string, unknown>)[] = await sql(statement.sql, [
     tctx.tokenHash, body.accountId ?? null, codes, choice.couponId ?? null, choice.onlyUsable,
   ]);
-  const ctx = tctx.authenticated(tokenRowOf(rows[0], 'tok.'));
+  const token = tokenRowOf(rows[0], 'tok.');
+  await touchToken(sql, token);
+  const ctx = tctx.authenticated(token);
   if (!body.accountId && !ctx.actor.accountId) throw accountRequired();
   const head = first(rows, 'checkout snapshot'); // authenticated: the token's row is there
   if (head['acct.id'] === null) throw notFound('account');
