@@ -91,11 +91,10 @@ export function ledgerFigureSql(f: Figure): string {
   return `coalesce(sum(CASE l.type ${terms.join(' ')} ELSE 0 END), 0)`;
 }
 
-/** What a request still holds reserved on its budget: its reserves less its releases and commits. */
+/** What a request still holds reserved on its budget: the `reserved` figure of its own ledger rows. */
 export async function heldByRequest(em: EntityManager, tenantId: string, budgetId: string, requestId: string): Promise<bigint> {
   const [row]: { held: string }[] = await em.query(
-    `SELECT coalesce(sum(CASE type WHEN 'reserve' THEN amount WHEN 'release' THEN -amount WHEN 'commit' THEN -amount ELSE 0 END), 0)::text AS held
-       FROM budget_ledger WHERE tenant_id = $1 AND request_id = $3 AND budget_id = $2`,
+    `SELECT ${ledgerFigureSql('reserved')}::text AS held FROM budget_ledger l WHERE l.tenant_id = $1 AND l.request_id = $3 AND l.budget_id = $2`,
     [tenantId, budgetId, requestId],
   );
   return toBigInt(row?.held ?? '0');

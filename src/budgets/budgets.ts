@@ -187,6 +187,12 @@ async function distributorBudget(em: EntityManager, p: Partner, currency: string
   return parent;
 }
 
+/** A reseller's allocation for the period of its distributor's budget holding `at` (made if there is none), the distributor's budget locked first. */
+async function allocationOf(em: EntityManager, p: Partner, currency: string, at: Date): Promise<BudgetRow> {
+  const parent = await distributorBudget(em, p, currency, at);
+  return budgetOfPeriod(em, p, 'partner', currency, { start: parent.period_start, end: parent.period_end }, parent.id);
+}
+
 /**
  * Sets what `b` is granted to `amount`: up by a grant (for an allocation, out of the parent's
  * available first), down by a lowering (never below what `b` has reserved, committed or
@@ -225,8 +231,7 @@ export async function grantBudget(ctx: Ctx, partnerId: string, body: z.output<ty
     const at = body.periodStart ?? new Date();
     let b: BudgetRow;
     if (p.tier === 2 && body.kind === 'partner') {
-      const parent = await distributorBudget(em, p, body.currency, at);
-      b = await budgetOfPeriod(em, p, 'partner', body.currency, { start: parent.period_start, end: parent.period_end }, parent.id);
+      b = await allocationOf(em, p, body.currency, at);
     } else {
       const period = body.periodStart && body.periodEnd ? { start: body.periodStart, end: body.periodEnd } : quarterOf(at);
       b = await budgetOfPeriod(em, p, body.kind, body.currency, period, null);
@@ -256,8 +261,7 @@ export async function setCurrentBudget(ctx: Ctx, partnerId: string, currency: st
     const now = new Date();
     let b: BudgetRow;
     if (p.tier === 2) {
-      const parent = await distributorBudget(em, p, currency, now);
-      b = await budgetOfPeriod(em, p, 'partner', currency, { start: parent.period_start, end: parent.period_end }, parent.id);
+      b = await allocationOf(em, p, currency, now);
     } else {
       const [current]: BudgetRow[] = await em.query(
         `SELECT ${COLUMNS} FROM budgets WHERE tenant_id = $1 AND partner_id = $2 AND kind = 'partner' AND currency = $3 AND period_start <= $4 AND $4 < period_end`,

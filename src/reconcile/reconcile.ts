@@ -334,9 +334,9 @@ WITH ledger AS (
 ), children AS (
   SELECT tenant_id, parent_budget_id AS id, sum(granted) AS granted FROM budgets WHERE parent_budget_id IS NOT NULL GROUP BY 1, 2
 ), held AS (
-  SELECT l.tenant_id, l.budget_id, sum(CASE l.type WHEN 'reserve' THEN l.amount ELSE -l.amount END) AS amount
+  SELECT l.tenant_id, l.budget_id, ${ledgerFigureSql('reserved')} AS amount
     FROM budget_ledger l JOIN issuance_requests r ON r.tenant_id = l.tenant_id AND r.id = l.request_id
-   WHERE l.type IN ('reserve', 'release', 'commit') AND r.status IN ('issued', 'issued_with_failures', 'rejected', 'cancelled', 'expired')
+   WHERE r.status IN ('issued', 'issued_with_failures', 'rejected', 'cancelled', 'expired')
    GROUP BY 1, 2
 ), checked AS (
   SELECT b.tenant_id, b.id, b.granted, b.allocated, b.reserved, b.committed,
